@@ -1,0 +1,47 @@
+"""create_app(settings): the only module that wires the pieces together."""
+
+from __future__ import annotations
+
+import os
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from . import views
+from .assets import load_assets
+from .reloading import SiteHolder
+from .security import SecurityHeadersMiddleware
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI app. `uvicorn --factory server.app:create_app` calls this with no args."""
+    settings = settings or Settings.from_env(os.environ)
+    settings.validate()
+    routes = [
+        Route("/", views.choose_language, name="root"),
+        Route("/healthz", views.health, name="health"),
+        Route("/sitemap.xml", views.sitemap, name="sitemap"),
+        Route("/robots.txt", views.robots, name="robots"),
+        Route("/favicon.ico", views.favicon, name="favicon"),
+        Route("/static/{name}", views.static_asset, name="static"),
+        Route("/choose-language/{lang}/", views.remember_language, name="choose_home"),
+        Route("/choose-language/{lang}/topics/{topic}", views.remember_language, name="choose_topic"),
+        Route("/choose-language/{lang}/{slug}", views.remember_language, name="choose_page"),
+        Route("/{lang}", views.add_slash, name="home_without_slash"),
+        Route("/{lang}/", views.show_page, name="home"),
+        Route("/{lang}/topics/{topic}", views.show_page, name="topic"),
+        Route("/{lang}/{slug}", views.show_page, name="page"),
+    ]
+    app = Starlette(
+        debug=False,  # never a traceback page, whatever the settings
+        routes=routes,
+        middleware=[Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https)],
+        exception_handlers={404: views.not_found, 405: views.not_found},
+    )
+    app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header
+    app.state.settings = settings
+    app.state.assets = load_assets()
+    app.state.holder = SiteHolder(settings, {name: asset.url for name, asset in app.state.assets.items()})
+    return app

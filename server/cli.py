@@ -1,0 +1,85 @@
+"""Command line: serve (the default), and the commands for translators and deployers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from .settings import Settings
+
+RELOAD_INCLUDES = ["*.py", "*.po", "*.pot", "*.md", "*.html", "*.css", "*.svg"]
+
+
+def _add_path_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, help="content folder (SITE_CONTENT_DIR)")
+    parser.add_argument("--locales", type=Path, help="locales folder (SITE_LOCALES_DIR)")
+    parser.add_argument("--templates", type=Path, help="templates folder (SITE_TEMPLATES_DIR)")
+
+
+def _settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings:
+    """Flags win over environment variables, which win over the defaults."""
+    for flag, variable in (("content", "SITE_CONTENT_DIR"), ("locales", "SITE_LOCALES_DIR"), ("templates", "SITE_TEMPLATES_DIR")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            environ[variable] = str(value.resolve())
+    if getattr(args, "reload", False):
+        environ["SITE_RELOAD"] = "1"
+    if getattr(args, "pseudo_locales", False):
+        environ["SITE_PSEUDO_LOCALES"] = "1"
+    return Settings.from_env(environ)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="run the web server (the default)")
+    for target in (parser, serve):
+        target.add_argument("--host", default="127.0.0.1")
+        target.add_argument("--port", type=int, default=8000)
+        target.add_argument("--workers", type=int, default=1)
+        target.add_argument("--reload", action="store_true", help="restart on code changes; show edits at once")
+        target.add_argument("--pseudo-locales", action="store_true", help="also serve en-XA and ar-XB")
+        _add_path_options(target)
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    environ = dict(os.environ)
+    try:
+        settings = _settings(args, environ)
+    except ValueError as error:
+        print(f"error: {error}")
+        return 2
+    os.environ.update({key: value for key, value in environ.items() if key.startswith("SITE_")})
+    if args.reload or args.workers > 1:
+        # Reloading and several workers need an import string; each worker reads the same SITE_* variables.
+        uvicorn.run(
+            "server.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=None if args.reload else args.workers,
+            reload=args.reload,
+            reload_includes=RELOAD_INCLUDES if args.reload else None,
+            reload_dirs=[str(Path(__file__).resolve().parent)] if args.reload else None,
+        )
+        return 0
+    from .app import create_app
+
+    try:
+        app = create_app(settings)
+    except ValueError as error:
+        print(f"error: {error}")
+        return 2
+    uvicorn.run(app, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    return serve(args)

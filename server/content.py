@@ -1,0 +1,239 @@
+"""Content pages: Markdown with TOML front matter, split into translatable blocks."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+KINDS = ("home", "article", "page", "topic")
+FRONT_MATTER_FENCE = "+++"
+WORDS_PER_MINUTE = 200  # a common adult reading speed for plain-language health text
+_DIRECTIVE = re.compile(r"^<!--\s*(.*?)\s*-->\s*$", re.DOTALL)
+
+
+class ContentError(ValueError):
+    """A content file that cannot be published; names the file and line."""
+
+    def __init__(self, path: Path | str, lineno: int, message: str) -> None:
+        super().__init__(f"{path}:{lineno}: {message}")
+        self.path = str(path)
+        self.lineno = lineno
+
+
+@dataclass(frozen=True)
+class Block:
+    """One translatable unit: its msgid is the inline Markdown of the block."""
+
+    kind: str  # "title", "summary", "heading", "paragraph" or "list_item"
+    text: str
+    lineno: int
+    level: int = 0  # heading level
+    comments: tuple[str, ...] = ()
+    is_required: bool = False  # a page is published in a language only if these are translated
+    is_callout: bool = False  # safety-critical advice, shown as a call-out
+
+
+@dataclass(frozen=True)
+class ItemList:
+    ordered: bool
+    items: tuple[Block, ...]
+
+
+Node = Block | ItemList
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    kind: str
+    title: Block
+    summary: Block
+    body: tuple[Node, ...]
+    topics: tuple[str, ...]
+    related: tuple[str, ...]
+    reviewed: datetime.date | None
+    path: str
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """Every block, title and summary first, in reading order."""
+        flat: list[Block] = [self.title, self.summary]
+        for node in self.body:
+            flat.extend(node.items if isinstance(node, ItemList) else (node,))
+        return tuple(flat)
+
+    @property
+    def required_blocks(self) -> tuple[Block, ...]:
+        return tuple(block for block in self.blocks if block.is_required)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(block.text.split()) for block in self.blocks[2:])
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+
+def msgid(text: str) -> str:
+    """Collapse whitespace; double literal % so Babel never takes prose for a format string.
+
+    >>> msgid("About 50% of\\n  adults")
+    'About 50%% of adults'
+    """
+    return " ".join(text.split()).replace("%", "%%")
+
+
+def make_markdown() -> MarkdownIt:
+    """The one Markdown parser: CommonMark, raw HTML kept only so comments can carry notes."""
+    return MarkdownIt("commonmark", {"html": True})
+
+
+def split_front_matter(source: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, number of lines before the body)."""
+    lines = source.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        raise ContentError(path, 1, f"the file must start with a {FRONT_MATTER_FENCE} front matter fence")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FRONT_MATTER_FENCE:
+            try:
+                front = tomllib.loads("".join(lines[1:index]))
+            except tomllib.TOMLDecodeError as error:
+                lineno = 1 + int(getattr(error, "lineno", 1) or 1)
+                raise ContentError(path, lineno, f"invalid front matter: {error}") from None
+            return front, "".join(lines[index + 1 :]), index + 1
+    raise ContentError(path, 1, f"the front matter has no closing {FRONT_MATTER_FENCE} fence")
+
+
+def _front_matter_line(source: str, key: str) -> int:
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.match(rf"^{key}\s*=", line):
+            return number
+    return 1
+
+
+def _string_list(front: dict[str, Any], key: str, path: Path | str) -> tuple[str, ...]:
+    value = front.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ContentError(path, 1, f"front matter '{key}' must be a list of strings")
+    return tuple(value)
+
+
+def parse_page(source: str, path: Path | str) -> Page:
+    """Parse one content file; raises ContentError naming the file and line."""
+    front, body, offset = split_front_matter(source, path)
+    for key in ("slug", "kind", "title", "summary"):
+        if not isinstance(front.get(key), str) or not front[key].strip():
+            raise ContentError(path, 1, f"front matter needs a non-empty string '{key}'")
+    slug, kind = front["slug"], front["kind"]
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise ContentError(path, _front_matter_line(source, "slug"), f"slug {slug!r} is not lower-case-with-dashes")
+    if kind not in KINDS:
+        raise ContentError(path, _front_matter_line(source, "kind"), f"kind must be one of {', '.join(KINDS)}")
+    reviewed = front.get("reviewed")
+    if reviewed is not None and not isinstance(reviewed, datetime.date):
+        raise ContentError(path, _front_matter_line(source, "reviewed"), "reviewed must be a date (2026-01-31)")
+    where = f"page {slug}"
+    title = Block(
+        "title",
+        msgid(front["title"]),
+        _front_matter_line(source, "title"),
+        comments=(f"{where}: title",),
+        is_required=True,
+    )
+    summary = Block(
+        "summary",
+        msgid(front["summary"]),
+        _front_matter_line(source, "summary"),
+        comments=(f"{where}: summary",),
+        is_required=True,
+    )
+    return Page(
+        slug=slug,
+        kind=kind,
+        title=title,
+        summary=summary,
+        body=parse_body(body, path, offset, where),
+        topics=_string_list(front, "topics", path),
+        related=_string_list(front, "related", path),
+        reviewed=reviewed,
+        path=str(path),
+    )
+
+
+def parse_body(body: str, path: Path | str, offset: int, where: str) -> tuple[Node, ...]:
+    """Blocks of a Markdown body. `<!-- TRANSLATORS: … -->` adds a note to the next block;
+    `<!-- important -->` makes it a required, safety-critical call-out."""
+    tokens = make_markdown().parse(body)
+    nodes: list[Node] = []
+    notes: list[str] = []
+    is_callout = False
+    list_items: list[Block] | None = None
+    ordered = False
+    for index, token in enumerate(tokens):
+        lineno = offset + 1 + (token.map[0] if token.map else 0)
+        if token.type == "html_block":
+            directive = _DIRECTIVE.match(token.content.strip())
+            if not directive:
+                raise ContentError(path, lineno, "raw HTML is not allowed in content; use Markdown")
+            text = directive.group(1)
+            if text.startswith("TRANSLATORS:"):
+                notes.append(text.removeprefix("TRANSLATORS:").strip())
+            elif text == "important":
+                is_callout = True
+            else:
+                raise ContentError(path, lineno, f"unknown directive <!-- {text} -->")
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            if list_items is not None:
+                raise ContentError(path, lineno, "nested lists are not supported")
+            list_items, ordered = [], token.type == "ordered_list_open"
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            nodes.append(ItemList(ordered, tuple(list_items or ())))
+            list_items = None
+        elif token.type == "inline":
+            kind, level = _block_kind(tokens, index, path, lineno, in_list=list_items is not None)
+            describe = f"heading level {level}" if kind == "heading" else kind.replace("_", " ")
+            if is_callout:
+                describe += ", important safety advice: keep its meaning exact"
+            block = Block(
+                kind,
+                msgid(token.content),
+                lineno,
+                level=level,
+                comments=(f"{where}: {describe}", *notes),
+                is_required=is_callout,
+                is_callout=is_callout,
+            )
+            notes, is_callout = [], False
+            if list_items is not None:
+                list_items.append(block)
+            else:
+                nodes.append(block)
+        elif token.type in ("blockquote_open", "code_block", "fence", "hr", "table_open"):
+            raise ContentError(path, lineno, f"{token.type.split('_')[0]} blocks are not supported in content")
+    return tuple(nodes)
+
+
+def _block_kind(tokens: list[Token], index: int, path: Path | str, lineno: int, *, in_list: bool) -> tuple[str, int]:
+    opener = tokens[index - 1]
+    if opener.type == "heading_open":
+        level = int(opener.tag[1])
+        if level < 2:
+            raise ContentError(path, lineno, "the page title is the only level-1 heading; use ## or deeper")
+        return "heading", level
+    return ("list_item" if in_list else "paragraph"), 0
+
+
+def load_page(path: Path) -> Page:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError(path, 1, f"not valid UTF-8 ({error.reason})") from None
+    return parse_page(source, path)

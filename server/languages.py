@@ -1,0 +1,162 @@
+"""Languages the site offers, and choosing the best one for a reader."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+MAX_HEADER_LENGTH = 4096  # bound untrusted input before parsing; real headers are < 200 bytes
+MAX_RANGES = 32  # browsers send a handful; more is noise or an attack
+_LANGUAGE_RANGE = re.compile(r"^(?:[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)$")
+_QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")
+
+# Developer pseudo-locales: their code, their own name, direction, and the real locale
+# whose data (dates, plurals) they borrow.
+PSEUDO_LOCALES = {
+    "en-XA": ("[Ëñğļîšĥ]", "ltr", "en"),
+    "ar-XB": ("English (mirrored)", "rtl", "en"),
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47 as written in locales/ ("zh-Hans")
+    name: str  # the language's name in itself ("中文 (简体)")
+    direction: str  # "ltr" or "rtl"
+    locale: Locale  # Babel's data for dates, numbers and plural rules
+
+    @property
+    def url_code(self) -> str:
+        """The language as it appears in URLs: lower-case BCP 47."""
+        return self.code.lower()
+
+    @property
+    def catalog_name(self) -> str:
+        """The folder under locales/ (POSIX form)."""
+        return self.code.replace("-", "_")
+
+    @property
+    def is_pseudo(self) -> bool:
+        return self.code in PSEUDO_LOCALES
+
+    @classmethod
+    def from_code(cls, code: str) -> Language:
+        """Build from a BCP 47 code; raises ValueError for a code Babel does not know.
+
+        >>> Language.from_code("ar").direction
+        'rtl'
+        >>> Language.from_code("es").name
+        'Español'
+        """
+        if code in PSEUDO_LOCALES:
+            name, direction, data_locale = PSEUDO_LOCALES[code]
+            return cls(code, name, direction, Locale.parse(data_locale))
+        try:
+            locale = Locale.parse(code, sep="-")
+        except (UnknownLocaleError, ValueError) as error:
+            raise ValueError(f"Unknown language code {code!r}") from error
+        name = locale.get_display_name(locale) or code
+        return cls(code, name[:1].upper() + name[1:], locale.text_direction, locale)
+
+
+def code_from_catalog_name(folder_name: str) -> str:
+    """The BCP 47 code for a folder under locales/.
+
+    >>> code_from_catalog_name("zh_Hans")
+    'zh-Hans'
+    """
+    return folder_name.replace("_", "-")
+
+
+def parse_accept_language(header: str) -> list[tuple[str, float]]:
+    """Language ranges from an Accept-Language header, best first; never raises.
+
+    Invalid ranges and q-values are dropped, q=0 means "not acceptable".
+
+    >>> parse_accept_language("fr-CH, fr;q=0.9, en;q=0.8, de;q=0")
+    [('fr-CH', 1.0), ('fr', 0.9), ('en', 0.8)]
+    >>> parse_accept_language("es;q=NaN, <b>, en")
+    [('en', 1.0)]
+    """
+    ranges: list[tuple[str, float]] = []
+    for item in header[:MAX_HEADER_LENGTH].split(",")[:MAX_RANGES]:
+        tag, _, params = item.strip().partition(";")
+        tag = tag.strip()
+        if not _LANGUAGE_RANGE.match(tag):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                value = value.strip()
+                quality = float(value) if _QVALUE.match(value) else -1.0
+        if quality > 0:
+            ranges.append((tag, quality))
+    ranges.sort(key=lambda pair: -pair[1])  # sort is stable: equal q keeps header order
+    return ranges
+
+
+def _parse_tag(tag: str) -> Locale | None:
+    try:
+        return Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _script(locale: Locale) -> str | None:
+    """The locale's script, filled in from CLDR's likely subtags when not written."""
+    if locale.script:
+        return locale.script
+    likely: dict[str, str] = get_global("likely_subtags")
+    for key in (f"{locale.language}_{locale.territory}", locale.language):
+        if key in likely:
+            return Locale.parse(likely[key]).script
+    return None
+
+
+def _is_variant_of(requested: Locale, offered: Locale) -> bool:
+    """True if the offered language serves a reader asking for `requested`.
+
+    A region or script variant falls back to its language (de-AT -> de, zh-CN -> zh-Hans),
+    never to a sibling (zh-TW is not zh-Hans, ca is not es).
+    """
+    return (
+        requested.language == offered.language
+        and _script(requested) == _script(offered)
+        and offered.territory in (None, requested.territory)
+    )
+
+
+def negotiate(header: str, available: Sequence[Language], *, default: str) -> str:
+    """Best available language code for an Accept-Language header; never raises.
+
+    >>> langs = [Language.from_code(c) for c in ("en", "es", "zh-Hans", "de")]
+    >>> negotiate("es;q=0.9, fr;q=0.8", langs, default="en")
+    'es'
+    >>> negotiate("zh-CN", langs, default="en"), negotiate("zh-TW", langs, default="en")
+    ('zh-Hans', 'en')
+    >>> negotiate("ca-ES, de-AT;q=0.5", langs, default="en")
+    'de'
+    """
+    offered = [(language, _parse_tag(language.code)) for language in available if not language.is_pseudo]
+    by_lower = {language.code.lower(): language.code for language in available}
+    for tag, _quality in parse_accept_language(header):
+        if tag.lower() in by_lower:
+            return by_lower[tag.lower()]
+        requested = _parse_tag(tag)
+        if requested is None:
+            continue
+        for language, locale in offered:
+            if locale is not None and _is_variant_of(requested, locale):
+                return language.code
+    return default
+
+
+def find_by_url_code(code: str, languages: Iterable[Language]) -> Language | None:
+    """The language a URL segment names in any spelling (`ES`, `zh_Hans`), or None."""
+    wanted = code.replace("_", "-").lower()
+    return next((language for language in languages if language.url_code == wanted), None)

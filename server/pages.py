@@ -1,0 +1,186 @@
+"""What a template needs to show one page in one language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from .content import Block, ItemList, Page
+from .inline import render_inline
+from .languages import Language
+from .site import DISCLAIMER_SLUG, Site
+from .translation import Text, Translator
+from .urls import absolute, choose_path, page_path
+
+FOOTER_SLUGS = ("medical-information", "privacy", "terms", "accessibility")
+
+
+@dataclass(frozen=True)
+class RenderedBlock:
+    kind: str  # "heading", "paragraph", "list_item"
+    html: Markup
+    lang: str | None  # set when the block fell back to the source language
+    dir: str | None
+    level: int = 0
+    is_callout: bool = False
+
+
+@dataclass(frozen=True)
+class RenderedList:
+    ordered: bool
+    items: tuple[RenderedBlock, ...]
+    kind: str = "list"
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: Text
+    summary: Text | None = None
+
+
+@dataclass(frozen=True)
+class SwitcherEntry:
+    language: Language
+    url: str | None  # None: the current language, or not yet available for this page
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    url: str
+
+
+class PageContext:
+    """Builds the context for one page; records whether anything fell back to the source."""
+
+    def __init__(self, site: Site, language: Language, page: Page) -> None:
+        self.site = site
+        self.language = language
+        self.page = page
+        self.translator: Translator = site.translator(language)
+        self.fell_back = not site.is_interface_complete(language)
+
+    def text(self, block: Block) -> Text:
+        translated = self.translator.block(block)
+        self.fell_back = self.fell_back or translated.fallback is not None
+        return translated
+
+    def block(self, block: Block) -> RenderedBlock:
+        translated = self.text(block)
+        return RenderedBlock(
+            block.kind,
+            render_inline(translated.text, self.resolve_link),
+            translated.lang,
+            translated.dir,
+            block.level,
+            block.is_callout,
+        )
+
+    def resolve_link(self, target: str) -> str | None:
+        kind, _, slug = target.partition(":")
+        pages = {"page": self.site.pages, "topic": self.site.topics}.get(kind, {})
+        return page_path(self.language, pages[slug]) if slug in pages else None
+
+    def link(self, page: Page, *, with_summary: bool = False) -> Link:
+        summary = self.text(page.summary) if with_summary else None
+        return Link(page_path(self.language, page), self.text(page.title), summary)
+
+    def switcher(self) -> list[SwitcherEntry]:
+        entries = []
+        for language in self.site.languages:
+            is_current = language.code == self.language.code
+            available = self.site.is_published(self.page, language)
+            url = choose_path(language, self.page) if available and not is_current else None
+            entries.append(SwitcherEntry(language, url, is_current))
+        return entries
+
+    def alternates(self) -> list[Alternate]:
+        base = self.site.settings.base_url
+        alternates = [
+            Alternate(language.code, absolute(base, page_path(language, self.page)))
+            for language in self.site.languages
+            if not language.is_pseudo and self.site.is_published(self.page, language)
+        ]
+        alternates.append(Alternate("x-default", absolute(base, "/")))
+        return alternates
+
+    def build(self) -> dict[str, Any]:
+        site, page, language = self.site, self.page, self.language
+        home = site.pages["index"]
+        body = [
+            RenderedList(node.ordered, tuple(self.block(item) for item in node.items))
+            if isinstance(node, ItemList)
+            else self.block(node)
+            for node in page.body
+        ]
+        listing: list[Link] = []
+        if page.kind == "home":
+            listing = [self.link(article, with_summary=True) for article in site.articles]
+        elif page.kind == "topic":
+            listing = [self.link(article, with_summary=True) for article in site.articles_in(page)]
+        breadcrumbs = [] if page.kind == "home" else [self.link(home)]
+        disclaimer = site.pages.get(DISCLAIMER_SLUG)
+        context: dict[str, Any] = {
+            "translator": self.translator,
+            "language": language,
+            "page": page,
+            "title": self.text(page.title),
+            "summary": self.text(page.summary),
+            "body": body,
+            "listing": listing,
+            "breadcrumbs": breadcrumbs,
+            "related": [self.link(site.pages[slug]) for slug in page.related if slug in site.pages],
+            "topics": [self.link(site.topics[slug]) for slug in page.topics if slug in site.topics],
+            "disclaimer": self.link(disclaimer, with_summary=True)
+            if disclaimer and page.kind == "article"
+            else None,
+            "reviewed": format_date(page.reviewed, "long", locale=language.locale) if page.reviewed else None,
+            "reading_minutes": page.reading_minutes,
+            "home": self.link(home),
+            "footer_links": [self.link(site.pages[slug]) for slug in FOOTER_SLUGS if slug in site.pages],
+            "switcher": self.switcher(),
+            "alternates": self.alternates(),
+            "canonical": absolute(site.settings.base_url, page_path(language, page)),
+            "provenance": self.provenance(),
+            "contact_email": site.settings.contact_email,
+        }
+        context["has_fallback"] = self.fell_back
+        return context
+
+    def provenance(self) -> str | None:
+        """The date of the source text this translation was made from, from the catalog."""
+        if self.translator.is_source or self.language.is_pseudo:
+            return None
+        revision = self.translator.content.source_revision
+        return format_date(revision, "long", locale=self.language.locale) if revision else None
+
+
+def render_page(site: Site, language: Language, page: Page) -> str:
+    template = "home.html" if page.kind == "home" else "topic.html" if page.kind == "topic" else "page.html"
+    return site.environment.get_template(template).render(PageContext(site, language, page).build())
+
+
+def render_message(site: Site, language: Language, template: str, **extra: Any) -> str:
+    """A page that is not content: not found, not yet translated, translation status."""
+    home = site.pages["index"]
+    context = PageContext(site, language, home)
+    context_values = {
+        "translator": context.translator,
+        "language": language,
+        "home": context.link(home),
+        "footer_links": [context.link(site.pages[slug]) for slug in FOOTER_SLUGS if slug in site.pages],
+        "switcher": [
+            SwitcherEntry(other, choose_path(other, home) if other.code != language.code else None, other.code == language.code)
+            for other in site.languages
+        ],
+        "contact_email": site.settings.contact_email,
+        "has_fallback": False,
+        "breadcrumbs": [context.link(home)],
+        **extra,
+    }
+    return site.environment.get_template(template).render(context_values)

@@ -1,0 +1,61 @@
+"""Settings: everything the app needs to know, read from the environment in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path
+    templates_dir: Path
+    locales_dir: Path
+    source_language: str = "en"  # BCP 47; the language the content is written in
+    base_url: str = "http://127.0.0.1:8000"  # absolute URLs (canonical, sitemap) use this, never Host
+    behind_https: bool = False  # Secure cookie and Strict-Transport-Security
+    pseudo_locales: bool = False  # en-XA and ar-XB for developers
+    reload: bool = False  # look for changed files on every request, not every reload_interval
+    reload_interval: float = 2.0  # seconds between looks for changed catalogs, content, templates
+    html_max_age: int = 300  # seconds a shared cache may keep a page
+    contact_email: str = "contact@example.org"  # shown in the footer; set SITE_CONTACT_EMAIL
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from SITE_* variables; paths default to the repository's own folders."""
+        root = Path(environ.get("SITE_ROOT", REPOSITORY_ROOT))
+        settings = cls(
+            content_dir=Path(environ.get("SITE_CONTENT_DIR", root / "content")),
+            templates_dir=Path(environ.get("SITE_TEMPLATES_DIR", root / "templates")),
+            locales_dir=Path(environ.get("SITE_LOCALES_DIR", root / "locales")),
+            source_language=environ.get("SITE_SOURCE_LANGUAGE", "en"),
+            base_url=environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            behind_https=_flag(environ.get("SITE_BEHIND_HTTPS")),
+            pseudo_locales=_flag(environ.get("SITE_PSEUDO_LOCALES")),
+            reload=_flag(environ.get("SITE_RELOAD")),
+            reload_interval=float(environ.get("SITE_RELOAD_INTERVAL", "2")),
+            html_max_age=int(environ.get("SITE_HTML_MAX_AGE", "300")),
+            contact_email=environ.get("SITE_CONTACT_EMAIL", "contact@example.org"),
+            debug=_flag(environ.get("SITE_DEBUG")),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first value that cannot work."""
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"SITE_BASE_URL must start with http:// or https://, not {self.base_url!r}")
+        if self.reload_interval < 0 or self.html_max_age < 0:
+            raise ValueError("SITE_RELOAD_INTERVAL and SITE_HTML_MAX_AGE must not be negative")
+        for name in ("content_dir", "locales_dir", "templates_dir"):
+            folder: Path = getattr(self, name)
+            if not folder.is_dir():
+                raise ValueError(f"The {name.removesuffix('_dir')} folder {folder} does not exist.")

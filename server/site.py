@@ -1,0 +1,239 @@
+"""Site: the loaded, immutable world of languages, catalogs, pages and templates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from jinja2 import Environment, TemplateSyntaxError
+
+from .catalogs import DOMAINS, EMPTY, CatalogError, MessageTable, catalog_path, load_table, read_catalog, template_path
+from .content import ContentError, Page, load_page
+from .inline import link_targets
+from .languages import PSEUDO_LOCALES, Language, code_from_catalog_name
+from .pseudo import pseudo_table
+from .rendering import make_environment
+from .settings import Settings
+from .translation import Translator
+
+log = logging.getLogger("server.site")
+
+DISCLAIMER_SLUG = "medical-information"  # its summary is the disclaimer shown beside every article
+from .urls import HOME_SLUG
+
+
+@dataclass(frozen=True)
+class Site:
+    settings: Settings
+    source: Language
+    languages: tuple[Language, ...]  # the source language first
+    pages: Mapping[str, Page]  # home, articles and pages, by slug
+    topics: Mapping[str, Page]
+    tables: Mapping[str, Mapping[str, MessageTable]]  # language code -> domain -> table
+    interface_template: Catalog  # the interface .pot: every interface message
+    environment: Environment
+    problems: tuple[str, ...] = field(default=())
+    # Responses rendered from this site, by key; a reload makes a new Site and so a new store.
+    rendered: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def load(
+        cls, settings: Settings, previous: Site | None = None, static_urls: Mapping[str, str] | None = None
+    ) -> Site:
+        """Read everything. With `previous`, a broken file keeps its last good version.
+
+        At start-up (no `previous`) a broken content file or template raises; a broken
+        catalog never does: that language is served in the source language until it is fixed.
+        """
+        problems: list[str] = []
+        source = Language.from_code(settings.source_language)
+        pages, topics = _load_pages(settings.content_dir, previous, problems)
+        languages, tables = _load_catalogs(settings, source, previous, problems)
+        interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
+        if settings.pseudo_locales:
+            content_messages = {block.text for page in (*pages.values(), *topics.values()) for block in page.blocks}
+            for code in PSEUDO_LOCALES:
+                languages.append(Language.from_code(code))
+                tables[code] = {
+                    "interface": _pseudo_interface(interface_template, code),
+                    "content": pseudo_table(content_messages, (), code),
+                }
+        environment = _load_environment(settings, previous, problems, static_urls or {})
+        for problem in _broken_references(pages, topics):
+            problems.append(problem)
+            log.warning("%s", problem)
+        return cls(
+            settings=settings,
+            source=source,
+            languages=tuple(languages),
+            pages=pages,
+            topics=topics,
+            tables=tables,
+            interface_template=interface_template,
+            environment=environment,
+            problems=tuple(problems),
+        )
+
+    def language(self, code: str) -> Language | None:
+        return next((language for language in self.languages if language.code == code), None)
+
+    def translator(self, language: Language) -> Translator:
+        tables = self.tables.get(language.code, {})
+        return Translator(language, self.source, tables.get("interface", EMPTY), tables.get("content", EMPTY))
+
+    @property
+    def articles(self) -> list[Page]:
+        return sorted((page for page in self.pages.values() if page.kind == "article"), key=lambda p: p.title.text)
+
+    def articles_in(self, topic: Page) -> list[Page]:
+        return [page for page in self.articles if topic.slug in page.topics]
+
+    def required_blocks(self, page: Page) -> list[str]:
+        """Messages that must be translated before the page is published in a language."""
+        required = [block.text for block in page.required_blocks]
+        disclaimer = self.pages.get(DISCLAIMER_SLUG)
+        if page.kind == "article" and disclaimer is not None:
+            required += [disclaimer.title.text, disclaimer.summary.text]
+        return required
+
+    def is_published(self, page: Page, language: Language) -> bool:
+        if language.code == self.source.code:
+            return True
+        content = self.tables.get(language.code, {}).get("content", EMPTY)
+        return all(content.gettext(message) is not None for message in self.required_blocks(page))
+
+    def is_interface_complete(self, language: Language) -> bool:
+        if language.code == self.source.code:
+            return True
+        interface = self.tables.get(language.code, {}).get("interface", EMPTY)
+        for message in self.interface_template:
+            if not message.id:
+                continue
+            if isinstance(message.id, tuple | list):
+                if message.id[0] not in interface.plural:
+                    return False
+            elif interface.gettext(message.id) is None:
+                return False
+        return True
+
+
+def _load_pages(
+    content_dir: Path, previous: Site | None, problems: list[str]
+) -> tuple[dict[str, Page], dict[str, Page]]:
+    last_good = {page.path: page for page in (*previous.pages.values(), *previous.topics.values())} if previous else {}
+    pages: dict[str, Page] = {}
+    topics: dict[str, Page] = {}
+    for path in sorted(content_dir.rglob("*.md")):
+        try:
+            page = load_page(path)
+        except (ContentError, OSError) as error:
+            if previous is None:
+                raise ContentError(path, getattr(error, "lineno", 1), _reason(error)) from None
+            problems.append(str(error))
+            log.error("content error: %s; serving the last good version", error)
+            if str(path) not in last_good:
+                continue
+            page = last_good[str(path)]
+        bucket = topics if page.kind == "topic" else pages
+        if page.slug in bucket:
+            raise ContentError(path, 1, f"slug {page.slug!r} is used twice (also in {bucket[page.slug].path})")
+        bucket[page.slug] = page
+    if previous is None and HOME_SLUG not in pages:
+        raise ContentError(content_dir / f"{HOME_SLUG}.md", 1, "the home page is missing")
+    return pages, topics
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ContentError):
+        return str(error).split(": ", 1)[-1]
+    return str(error)
+
+
+def _load_catalogs(
+    settings: Settings, source: Language, previous: Site | None, problems: list[str]
+) -> tuple[list[Language], dict[str, dict[str, MessageTable]]]:
+    languages = [source]
+    tables: dict[str, dict[str, MessageTable]] = {}
+    for folder in sorted(settings.locales_dir.iterdir()):
+        if not (folder / "LC_MESSAGES").is_dir():
+            continue
+        code = code_from_catalog_name(folder.name)
+        if code == source.code:
+            continue
+        try:
+            language = Language.from_code(code)
+        except ValueError as error:
+            problems.append(f"{folder}: {error}")
+            log.error("locale folder %s: %s", folder, error)
+            continue
+        languages.append(language)
+        tables[code] = {}
+        for domain in DOMAINS:
+            path = catalog_path(settings.locales_dir, language.catalog_name, domain)
+            if not path.exists():
+                tables[code][domain] = EMPTY
+                continue
+            try:
+                tables[code][domain] = load_table(path)
+            except CatalogError as error:
+                problems.append(str(error))
+                log.error("catalog error: %s; serving the last good version", error)
+                tables[code][domain] = previous.tables.get(code, {}).get(domain, EMPTY) if previous else EMPTY
+    return languages, tables
+
+
+def _load_template(locales_dir: Path, domain: str, previous: Site | None, problems: list[str]) -> Catalog:
+    path = template_path(locales_dir, domain)
+    if not path.exists():
+        return Catalog()
+    try:
+        return read_catalog(path)
+    except CatalogError as error:
+        problems.append(str(error))
+        log.error("catalog error: %s; serving the last good version", error)
+        return previous.interface_template if previous else Catalog()
+
+
+def _pseudo_interface(template: Catalog, code: str) -> MessageTable:
+    singular = [message.id for message in template if message.id and isinstance(message.id, str)]
+    plurals = [(m.id[0], m.id[1]) for m in template if m.id and isinstance(m.id, tuple | list)]
+    return pseudo_table(singular, plurals, code)
+
+
+def _load_environment(
+    settings: Settings, previous: Site | None, problems: list[str], static_urls: Mapping[str, str]
+) -> Environment:
+    environment = make_environment(settings.templates_dir, static_urls)
+    try:
+        for name in environment.list_templates(extensions=["html", "xml", "txt"]):
+            environment.get_template(name)
+    except TemplateSyntaxError as error:
+        message = f"{error.filename}:{error.lineno}: template error: {error.message}"
+        if previous is None:
+            raise ValueError(message) from None
+        problems.append(message)
+        log.error("%s; serving the last good templates", message)
+        return previous.environment
+    return environment
+
+
+def _broken_references(pages: Mapping[str, Page], topics: Mapping[str, Page]) -> list[str]:
+    problems = []
+    for page in (*pages.values(), *topics.values()):
+        for topic in page.topics:
+            if topic not in topics:
+                problems.append(f"{page.path}:1: unknown topic {topic!r}")
+        for slug in page.related:
+            if slug not in pages:
+                problems.append(f"{page.path}:1: unknown related page {slug!r}")
+        for block in page.blocks:
+            for target in link_targets(block.text):
+                kind, _, slug = target.partition(":")
+                if (kind == "page" and slug not in pages) or (kind == "topic" and slug not in topics):
+                    problems.append(f"{page.path}:{block.lineno}: link to unknown {kind} {slug!r}")
+                elif kind not in ("page", "topic"):
+                    problems.append(f"{page.path}:{block.lineno}: link {target!r} must start with page: or topic:")
+    return problems

@@ -1,0 +1,173 @@
+"""Endpoints: choose a language, show a page, and the site-level files. No parsing, no file I/O."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from .caching import cacheable
+from .content import Page
+from .languages import Language, find_by_url_code, negotiate
+from .pages import render_message, render_page
+from .site import Site
+from .sitemap import render_robots, render_sitemap
+from .urls import page_path
+
+LANGUAGE_COOKIE = "site_language"
+COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # the reader's choice is kept for a year
+
+
+def current_site(request: Request) -> Site:
+    site: Site = request.app.state.holder.site
+    return site
+
+
+def preferred_language(request: Request, site: Site) -> Language:
+    """The reader's explicit choice, else their browser's best match, else the source language."""
+    chosen = site.language(request.cookies.get(LANGUAGE_COOKIE, "")[:35])
+    if chosen is not None and not chosen.is_pseudo:
+        return chosen
+    code = negotiate(request.headers.get("accept-language", ""), site.languages, default=site.source.code)
+    return site.language(code) or site.source
+
+
+async def choose_language(request: Request) -> Response:
+    site = current_site(request)
+    language = preferred_language(request, site)
+    response = RedirectResponse(f"/{language.url_code}/", status_code=302)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _resolve(request: Request, site: Site) -> tuple[Language, Page] | Response:
+    """The language and page a path names, or the response that answers it instead."""
+    lang = request.path_params["lang"]
+    language = find_by_url_code(lang, site.languages)
+    if language is None:
+        return not_found_response(request, site)
+    kind = "topic" if "topic" in request.path_params else "home" if "slug" not in request.path_params else "page"
+    slug = request.path_params.get("topic") or request.path_params.get("slug") or "index"
+    pages = site.topics if kind == "topic" else site.pages
+    page = pages.get(slug)
+    if page is None or (kind == "page" and page.kind == "home"):
+        return not_found_response(request, site, language)
+    if lang != language.url_code:
+        return RedirectResponse(page_path(language, page), status_code=301)
+    return language, page
+
+
+async def add_slash(request: Request) -> Response:
+    """`/es` -> `/es/`, for a language the site has; anything else is not found."""
+    site = current_site(request)
+    language = find_by_url_code(request.path_params["lang"], site.languages)
+    if language is None:
+        return not_found_response(request, site)
+    return RedirectResponse(f"/{language.url_code}/", status_code=301)
+
+
+async def show_page(request: Request) -> Response:
+    site = current_site(request)
+    resolved = _resolve(request, site)
+    if isinstance(resolved, Response):
+        return resolved
+    language, page = resolved
+    if not site.is_published(page, language):
+        return unavailable_response(request, site, language, page)
+    return cacheable(
+        request,
+        site,
+        ("page", language.code, page_path(language, page)),
+        lambda: render_page(site, language, page),
+        language=language.code,
+    )
+
+
+async def remember_language(request: Request) -> Response:
+    """The switcher's links: keep the reader's choice in a cookie, then show the page.
+
+    The redirect target is built from the site's own URL map, never copied from the request.
+    """
+    site = current_site(request)
+    resolved = _resolve(request, site)
+    if isinstance(resolved, Response):
+        return resolved
+    language, page = resolved
+    response = RedirectResponse(page_path(language, page), status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    if not language.is_pseudo:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language.code,
+            max_age=COOKIE_MAX_AGE,
+            path="/",
+            secure=site.settings.behind_https,
+            httponly=True,
+            samesite="lax",
+        )
+    return response
+
+
+def not_found_response(request: Request, site: Site, language: Language | None = None) -> Response:
+    language = language or preferred_language(request, site)
+    body = render_message(site, language, "not_found.html")
+    return Response(
+        body,
+        status_code=404,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Language": language.code, "Cache-Control": "no-cache"},
+    )
+
+
+def unavailable_response(request: Request, site: Site, language: Language, page: Page) -> Response:
+    available = []
+    for other in site.languages:
+        if other.code != language.code and not other.is_pseudo and site.is_published(page, other):
+            title = site.translator(other).block(page.title).text
+            available.append({"url": page_path(other, page), "title": title, "language": other})
+    body = render_message(site, language, "unavailable.html", available=available)
+    return Response(
+        body,
+        status_code=404,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Language": language.code, "Cache-Control": "no-cache"},
+    )
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return not_found_response(request, current_site(request))
+
+
+async def sitemap(request: Request) -> Response:
+    site = current_site(request)
+    return cacheable(request, site, ("sitemap",), lambda: render_sitemap(site), media_type="application/xml")
+
+
+async def robots(request: Request) -> Response:
+    site = current_site(request)
+    return cacheable(request, site, ("robots",), lambda: render_robots(site), media_type="text/plain")
+
+
+async def favicon(request: Request) -> Response:
+    asset = request.app.state.assets["favicon.svg"]
+    return RedirectResponse(asset.url, status_code=301)
+
+
+async def static_asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    for asset in request.app.state.assets.values():
+        if asset.hashed_name == name:
+            return cacheable(
+                request,
+                current_site(request),
+                ("asset", name),
+                lambda: asset.body,
+                media_type=asset.media_type,
+                max_age=365 * 24 * 60 * 60,
+                immutable=True,
+            )
+    return not_found_response(request, current_site(request))
+
+
+async def health(request: Request) -> Response:
+    return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
