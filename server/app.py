@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/{lang}", views.add_slash, name="home_without_slash"),
         Route("/{lang}/", views.show_page, name="home"),
         Route("/{lang}/topics/{topic}", views.show_page, name="topic"),
+        Route("/{lang}/translation-status", views.show_status, name="status"),
         Route("/{lang}/{slug}", views.show_page, name="page"),
     ]
     app = Starlette(

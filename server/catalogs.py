@@ -45,6 +45,7 @@ class MessageTable:
     plural: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # keyed by the singular msgid
     plural_index: Callable[[int], int] = lambda n: int(n != 1)
     source_revision: datetime.datetime | None = None  # POT-Creation-Date: the source it was updated from
+    fuzzy: frozenset[str] = frozenset()  # msgids whose translation is marked fuzzy (needs review)
 
     def gettext(self, message: str) -> str | None:
         return self.singular.get(message)
@@ -103,8 +104,12 @@ def build_table(catalog: Catalog, path: Path) -> MessageTable:
     """Lookup table of the finished translations in a parsed catalog."""
     singular: dict[str, str] = {}
     plural: dict[str, tuple[str, ...]] = {}
+    fuzzy: set[str] = set()
     for message in catalog:
-        if not message.id or message.fuzzy or message.context:
+        if not message.id or message.context:
+            continue
+        if message.fuzzy:
+            fuzzy.add(message.id[0] if isinstance(message.id, tuple | list) else message.id)
             continue
         if isinstance(message.id, tuple | list):
             forms = tuple(message.string or ())
@@ -112,7 +117,9 @@ def build_table(catalog: Catalog, path: Path) -> MessageTable:
                 plural[message.id[0]] = forms
         elif isinstance(message.string, str) and message.string:
             singular[message.id] = message.string
-    return MessageTable(singular, plural, plural_index_function(catalog, path), catalog.creation_date)
+    return MessageTable(
+        singular, plural, plural_index_function(catalog, path), catalog.creation_date, frozenset(fuzzy)
+    )
 
 
 def load_table(path: Path) -> MessageTable:

@@ -11,6 +11,7 @@ from .languages import Language, find_by_url_code, negotiate
 from .pages import render_message, render_page
 from .site import Site
 from .sitemap import render_robots, render_sitemap
+from .stats import translation_status
 from .urls import page_path
 
 LANGUAGE_COOKIE = "site_language"
@@ -167,6 +168,24 @@ async def static_asset(request: Request) -> Response:
                 immutable=True,
             )
     return not_found_response(request, current_site(request))
+
+
+async def show_status(request: Request) -> Response:
+    """The translation status page, in the language of the URL."""
+    site = current_site(request)
+    language = find_by_url_code(request.path_params["lang"], site.languages)
+    if language is None:
+        return not_found_response(request, site)
+    if request.path_params["lang"] != language.url_code:
+        return RedirectResponse(f"/{language.url_code}/translation-status", status_code=301)
+    return cacheable(
+        request,
+        site,
+        ("status", language.code),
+        lambda: render_message(site, language, "status.html", statuses=translation_status(site)),
+        language=language.code,
+        max_age=0,
+    )
 
 
 async def health(request: Request) -> Response:

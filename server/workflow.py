@@ -1,0 +1,154 @@
+"""The translators' commands, as thin wrappers over Babel's own `pybabel` commands."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import write_po
+
+from .catalogs import DOMAINS, catalog_path, cldr_plural_forms, plural_forms_mismatch, read_catalog, template_path
+from .languages import code_from_catalog_name
+from .settings import REPOSITORY_ROOT
+
+PROJECT = "Pregnancy Health Library"
+COPYRIGHT_HOLDER = "Mac Millan Interactive Communications, LLC"
+log = logging.getLogger("server.workflow")
+
+
+class WorkflowError(RuntimeError):
+    pass
+
+
+def pybabel(*arguments: str) -> None:
+    """Run a pybabel command in this process; raise if it fails."""
+    try:
+        status = CommandLineInterface().run(["pybabel", "-q", *arguments])
+    except SystemExit as exit_:  # optparse and some commands exit instead of returning
+        status = exit_.code if isinstance(exit_.code, int) else 1
+    except Exception as error:  # noqa: BLE001 - report any Babel failure as one clear line
+        raise WorkflowError(f"pybabel {arguments[0]} failed: {error}") from None
+    if status:
+        raise WorkflowError(f"pybabel {' '.join(arguments[:1])} failed (exit status {status})")
+
+
+def _messages_signature(catalog: Catalog) -> list[tuple[object, ...]]:
+    return [
+        (message.id, message.context, tuple(message.locations), tuple(message.auto_comments), tuple(message.flags))
+        for message in catalog
+        if message.id
+    ]
+
+
+def mapping_for(domain: str, root: Path) -> str:
+    """The project's [tool.babel] mappings for one domain, as a standalone Babel mapping file."""
+    with (root / "pyproject.toml").open("rb") as file:
+        mappings = tomllib.load(file)["tool"]["babel"]["mappings"]
+    lines = []
+    for mapping in mappings:
+        if ("content" if mapping["method"] == "content" else "interface") != domain:
+            continue
+        lines.append("[[mappings]]")
+        lines.extend(f"{key} = {json.dumps(value)}" for key, value in mapping.items())
+    return "\n".join(lines) + "\n"
+
+
+def extract(locales_dir: Path, root: Path = REPOSITORY_ROOT) -> list[Path]:
+    """Extract each domain with the project's mapping into its own .pot.
+
+    A template whose messages did not change is left untouched, so its POT-Creation-Date
+    keeps naming the source revision that translators worked from.
+    """
+    written = []
+    for domain in DOMAINS:
+        with tempfile.TemporaryDirectory() as scratch:
+            mapping = Path(scratch) / "mapping.toml"
+            mapping.write_text(mapping_for(domain, root), encoding="utf-8")
+            extracted = Path(scratch) / f"{domain}.pot"
+            pybabel(
+                "extract",
+                "-F", str(mapping),
+                "-c", "TRANSLATORS:",
+                "--sort-by-file",
+                "--project", PROJECT,
+                "--copyright-holder", COPYRIGHT_HOLDER,
+                "-o", str(extracted),
+                str(root),
+            )  # fmt: skip
+            template = read_catalog(extracted)
+        template.fuzzy = False
+        for message in template:
+            message.locations = [(Path(path).resolve().relative_to(root).as_posix(), line) for path, line in message.locations]
+        path = template_path(locales_dir, domain)
+        if path.exists() and _messages_signature(read_catalog(path)) == _messages_signature(template):
+            continue
+        buffer = io.BytesIO()
+        write_po(buffer, template, sort_by_file=True)
+        path.write_bytes(buffer.getvalue())
+        written.append(path)
+    return written
+
+
+def locale_names(locales_dir: Path) -> list[str]:
+    return sorted(folder.name for folder in locales_dir.iterdir() if (folder / "LC_MESSAGES").is_dir())
+
+
+def fix_plural_forms(path: Path, locale_name: str) -> bool:
+    """Make a catalog's Plural-Forms header agree with CLDR (python-babel/babel#816)."""
+    locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
+    catalog = read_catalog(path)
+    if plural_forms_mismatch(catalog.plural_forms, locale) is None:
+        return False
+    expected = cldr_plural_forms(locale)
+    catalog.mime_headers = [
+        (name, expected if name.lower() == "plural-forms" else value) for name, value in catalog.mime_headers
+    ]
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, include_previous=True)
+    path.write_bytes(buffer.getvalue())
+    return True
+
+
+def update(locales_dir: Path, locales: Iterable[str] | None = None) -> None:
+    """Extract, then bring every locale's catalogs up to date (new: untranslated, changed: fuzzy)."""
+    extract(locales_dir)
+    for name in locales or locale_names(locales_dir):
+        for domain in DOMAINS:
+            path = catalog_path(locales_dir, name, domain)
+            template = str(template_path(locales_dir, domain))
+            if path.exists():
+                pybabel("update", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name, "--previous")
+            else:
+                pybabel("init", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name)
+            fix_plural_forms(path, name)
+
+
+def init(locales_dir: Path, locale_name: str) -> None:
+    """Start a new language: its catalogs, with every message untranslated."""
+    try:
+        Locale.parse(code_from_catalog_name(locale_name), sep="-")
+    except (ValueError, TypeError) as error:
+        raise WorkflowError(f"unknown locale {locale_name!r}: {error}") from None
+    if (locales_dir / locale_name).exists():
+        raise WorkflowError(f"{locales_dir / locale_name} already exists; use `python -m server update`")
+    update(locales_dir, [locale_name])
+
+
+def compile_catalogs(locales_dir: Path) -> None:
+    """Write .mo files for other gettext tools; the server itself reads the .po files."""
+    for name in locale_names(locales_dir):
+        for domain in DOMAINS:
+            path = catalog_path(locales_dir, name, domain)
+            if not path.exists():
+                continue
+            if read_catalog(path).fuzzy:
+                raise WorkflowError(f"{path}:1: the header is marked fuzzy; review it and remove the flag")
+            pybabel("compile", "-D", domain, "-d", str(locales_dir), "-l", name, "--statistics")
