@@ -38,11 +38,11 @@ class Stored:
 def stored(site: Site, key: Hashable, render: Callable[[], str | bytes]) -> Stored:
     """The stored response for `key` on this site, rendering it the first time."""
     found = site.rendered.get(key)
-    if found is None:
+    if not isinstance(found, Stored):
         body = render()
         found = Stored.of(body.encode("utf-8") if isinstance(body, str) else body)
         site.rendered[key] = found
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def accepted_encoding(accept_encoding: str, available: dict[str, bytes]) -> str | None:

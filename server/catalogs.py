@@ -117,9 +117,8 @@ def build_table(catalog: Catalog, path: Path) -> MessageTable:
                 plural[message.id[0]] = forms
         elif isinstance(message.string, str) and message.string:
             singular[message.id] = message.string
-    return MessageTable(
-        singular, plural, plural_index_function(catalog, path), catalog.creation_date, frozenset(fuzzy)
-    )
+    revision = catalog.creation_date if isinstance(catalog.creation_date, datetime.datetime) else None
+    return MessageTable(singular, plural, plural_index_function(catalog, path), revision, frozenset(fuzzy))
 
 
 def load_table(path: Path) -> MessageTable:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from .settings import Settings
@@ -21,7 +20,11 @@ def _add_path_options(parser: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings:
     """Flags win over environment variables, which win over the defaults."""
-    for flag, variable in (("content", "SITE_CONTENT_DIR"), ("locales", "SITE_LOCALES_DIR"), ("templates", "SITE_TEMPLATES_DIR")):
+    for flag, variable in (
+        ("content", "SITE_CONTENT_DIR"),
+        ("locales", "SITE_LOCALES_DIR"),
+        ("templates", "SITE_TEMPLATES_DIR"),
+    ):
         value = getattr(args, flag, None)
         if value is not None:
             environ[variable] = str(value.resolve())

@@ -111,7 +111,7 @@ def _script(locale: Locale) -> str | None:
     """The locale's script, filled in from CLDR's likely subtags when not written."""
     if locale.script:
         return locale.script
-    likely: dict[str, str] = get_global("likely_subtags")
+    likely = get_global("likely_subtags")
     for key in (f"{locale.language}_{locale.territory}", locale.language):
         if key in likely:
             return Locale.parse(likely[key]).script

@@ -136,9 +136,7 @@ class PageContext:
             "breadcrumbs": breadcrumbs,
             "related": [self.link(site.pages[slug]) for slug in page.related if slug in site.pages],
             "topics": [self.link(site.topics[slug]) for slug in page.topics if slug in site.topics],
-            "disclaimer": self.link(disclaimer, with_summary=True)
-            if disclaimer and page.kind == "article"
-            else None,
+            "disclaimer": self.link(disclaimer, with_summary=True) if disclaimer and page.kind == "article" else None,
             "reviewed": format_date(page.reviewed, "long", locale=language.locale) if page.reviewed else None,
             "reading_minutes": page.reading_minutes,
             "home": self.link(home),
@@ -175,7 +173,9 @@ def render_message(site: Site, language: Language, template: str, **extra: Any) 
         "home": context.link(home),
         "footer_links": [context.link(site.pages[slug]) for slug in FOOTER_SLUGS if slug in site.pages],
         "switcher": [
-            SwitcherEntry(other, choose_path(other, home) if other.code != language.code else None, other.code == language.code)
+            SwitcherEntry(
+                other, choose_path(other, home) if other.code != language.code else None, other.code == language.code
+            )
             for other in site.languages
         ],
         "contact_email": site.settings.contact_email,

@@ -18,11 +18,11 @@ from .pseudo import pseudo_table
 from .rendering import make_environment
 from .settings import Settings
 from .translation import Translator
+from .urls import HOME_SLUG
 
 log = logging.getLogger("server.site")
 
 DISCLAIMER_SLUG = "medical-information"  # its summary is the disclaimer shown beside every article
-from .urls import HOME_SLUG
 
 
 @dataclass(frozen=True)

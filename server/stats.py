@@ -89,5 +89,7 @@ def format_status(statuses: list[LanguageStatus]) -> str:
     for status in statuses:
         for row in (*status.rows, status.total):
             live = "" if row.name in (INTERFACE, "total") else ("yes" if row.name in status.published else "no")
-            lines.append(f"{status.code:<10} {row.name:<28} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8}  {live}")
+            lines.append(
+                f"{status.code:<10} {row.name:<28} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8}  {live}"
+            )
     return "\n".join(lines)

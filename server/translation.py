@@ -86,4 +86,3 @@ def _format(translated: str | None, source: str, variables: Mapping[str, object]
         except (KeyError, ValueError, TypeError):
             pass
     return Markup(escape(source)) % dict(variables)
-

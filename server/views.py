@@ -162,7 +162,7 @@ async def static_asset(request: Request) -> Response:
                 request,
                 current_site(request),
                 ("asset", name),
-                lambda: asset.body,
+                lambda body=asset.body: body,  # type: ignore[misc]
                 media_type=asset.media_type,
                 max_age=365 * 24 * 60 * 60,
                 immutable=True,

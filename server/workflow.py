@@ -31,7 +31,7 @@ class WorkflowError(RuntimeError):
 def pybabel(*arguments: str) -> None:
     """Run a pybabel command in this process; raise if it fails."""
     try:
-        status = CommandLineInterface().run(["pybabel", "-q", *arguments])
+        status = CommandLineInterface().run(["pybabel", "-q", *arguments])  # type: ignore[no-untyped-call]
     except SystemExit as exit_:  # optparse and some commands exit instead of returning
         status = exit_.code if isinstance(exit_.code, int) else 1
     except Exception as error:  # noqa: BLE001 - report any Babel failure as one clear line
@@ -86,7 +86,9 @@ def extract(locales_dir: Path, root: Path = REPOSITORY_ROOT) -> list[Path]:
             template = read_catalog(extracted)
         template.fuzzy = False
         for message in template:
-            message.locations = [(Path(path).resolve().relative_to(root).as_posix(), line) for path, line in message.locations]
+            message.locations = [
+                (Path(path).resolve().relative_to(root).as_posix(), line) for path, line in message.locations
+            ]
         path = template_path(locales_dir, domain)
         if path.exists() and _messages_signature(read_catalog(path)) == _messages_signature(template):
             continue

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from server.languages import Language, find_by_url_code, negotiate, parse_accept_language
+
+SHIPPED = [Language.from_code(code) for code in ("en", "ar", "de", "es", "fr", "hi", "zh-Hans")]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("es;q=0.9, fr;q=0.8", "es"),
+        ("fr;q=0.8, es;q=0.9", "es"),  # q-values beat header order
+        ("en;q=0.1, fr", "fr"),
+        ("de-AT", "de"),  # a region variant falls back to its language
+        ("de-at", "de"),
+        ("zh-CN", "zh-Hans"),  # the script comes from CLDR's likely subtags
+        ("zh", "zh-Hans"),
+        ("zh-SG", "zh-Hans"),
+        ("zh-TW", "en"),  # Traditional Chinese is a sibling, not a variant
+        ("zh-Hant", "en"),
+        ("ca-ES", "en"),  # never a sibling language: Catalan is not Spanish
+        ("ca-ES, es;q=0.5", "es"),
+        ("pt-BR, pt;q=0.9", "en"),
+        ("fr;q=0, es;q=0.1", "es"),  # q=0 means not acceptable
+        ("fr;q=0", "en"),
+        ("", "en"),
+        ("*", "en"),
+        ("garbage", "en"),
+        (";;;,,,", "en"),
+        ("es;q=NaN", "en"),
+        ("es;q=5", "en"),
+        ("es;q=-1, fr", "fr"),
+        ("<script>alert(1)</script>, ar", "ar"),
+        ("x" * 100_000, "en"),
+        ("xx, " * 10_000 + "fr", "en"),  # bounded: only the first ranges are read
+        ("AR-eg", "ar"),
+        ("hi-IN", "hi"),
+        ("en-XA", "en"),  # pseudo-locales are never negotiated
+    ],
+)
+def test_negotiate(header: str, expected: str) -> None:
+    assert negotiate(header, SHIPPED, default="en") == expected
+
+
+def test_parse_accept_language_orders_by_quality_and_drops_invalid() -> None:
+    assert parse_accept_language("da, en-GB;q=0.8, en;q=0.7, fr;q=oops, de;q=0") == [
+        ("da", 1.0),
+        ("en-GB", 0.8),
+        ("en", 0.7),
+    ]
+
+
+def test_native_names_and_directions_come_from_babel() -> None:
+    names = {language.code: (language.name, language.direction) for language in SHIPPED}
+    assert names["es"] == ("Español", "ltr")
+    assert names["ar"] == ("العربية", "rtl")
+    assert names["zh-Hans"][0].startswith("中文")
+    assert names["hi"] == ("हिन्दी", "ltr")
+
+
+@pytest.mark.parametrize("spelling", ["zh-hans", "ZH-HANS", "zh_Hans", "zh_hans"])
+def test_url_codes_match_any_spelling(spelling: str) -> None:
+    found = find_by_url_code(spelling, SHIPPED)
+    assert found is not None and found.url_code == "zh-hans"
+
+
+def test_unknown_code_is_rejected() -> None:
+    with pytest.raises(ValueError, match="Unknown language"):
+        Language.from_code("xx-Nope")

@@ -1,0 +1,247 @@
+"""Routing, language negotiation, redirects, cookies and not-found pages, through the real app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from server.content import load_page
+
+from .conftest import ROOT, write_catalog
+
+PAGES = ["/en/", "/en/back-pain-miscarriage", "/en/back-pain-third-trimester", "/en/medical-information",
+         "/en/privacy", "/en/terms", "/en/accessibility", "/en/topics/miscarriage-signs",
+         "/en/topics/back-ache", "/en/topics/miscarriage-back-pain"]  # fmt: skip
+
+
+def spanish_site(site_copy: Path, make_client: Callable[..., TestClient], **changes: object) -> TestClient:
+    """A site with a complete Spanish content catalog (pseudo-Spanish: "ES:" + English)."""
+    messages = {}
+    for path in (site_copy / "content").rglob("*.md"):
+        for block in load_page(path).blocks:
+            messages[block.text] = "ES: " + block.text
+    write_catalog(site_copy / "locales/es/LC_MESSAGES/content.po", "es", messages)
+    return make_client(**changes)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_landmarks(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    assert html.count("<h1") == 1
+    for landmark in ("<header", "<main", "<footer", 'aria-label="Language"'):
+        assert landmark in html
+    assert html.index('class="skip-link" href="#main-content"') < html.index("<header")
+    assert 'id="main-content"' in html
+    assert '<html lang="en" dir="ltr">' in html
+    assert response.headers["content-language"] == "en"
+    assert "vary" not in response.headers or "Accept-Language" not in response.headers["vary"]
+    assert 'rel="canonical" href="http://127.0.0.1:8000' + path + '"' in html
+    assert 'hreflang="x-default"' in html
+    for footer_page in ("medical-information", "privacy", "terms", "accessibility"):
+        assert f'href="/en/{footer_page}"' in html
+    assert "Copyright © 2021 Mac Millan Interactive Communications, LLC" in html
+
+
+def test_seed_article_keeps_all_its_text_in_order(client: TestClient) -> None:
+    seed = (ROOT.parent / "shared/seed/000_d58a3cd61e921ad5.txt").read_text(encoding="utf-8")
+    body = seed.split("Miscarriage Signs : Back Ache")[0]
+    body = body.replace("Related Articles\nBack Pain In Third Trimester\n", "")
+    html = client.get("/en/back-pain-miscarriage").text
+    text = re.sub(r"<[^>]+>", " ", html).replace("&quot;", '"').replace("&#39;", "'").replace("Important:", "")
+    text = " ".join(text.split())
+    position = 0
+    for sentence in re.split(r"(?<=[.?])\s+", " ".join(body.split())):
+        found = text.find(sentence, position)
+        assert found >= 0, f"missing or out of order: {sentence!r}"
+        position = found + len(sentence)
+
+
+def test_article_has_disclaimer_callout_related_and_topics(client: TestClient) -> None:
+    html = client.get("/en/back-pain-miscarriage").text
+    assert re.search(r'<aside class="disclaimer" aria-labelledby="disclaimer-title">', html)
+    assert "does not provide medical advice, diagnosis or treatment" in html
+    assert re.search(r'<div class="callout">\s*<p><strong class="callout-label">Important:</strong>', html)
+    assert 'href="/en/back-pain-third-trimester"' in html
+    for topic in ("miscarriage-signs", "back-ache", "miscarriage-back-pain"):
+        assert f'href="/en/topics/{topic}"' in html
+    assert "Last reviewed: November 25, 2026" in html
+    assert re.search(r"Reading time: \d+ minutes?", html)
+
+
+def test_topic_page_lists_its_articles(client: TestClient) -> None:
+    html = client.get("/en/topics/back-ache").text
+    assert 'href="/en/back-pain-miscarriage"' in html
+    assert 'href="/en/back-pain-third-trimester"' in html
+    assert "This topic has 2 articles." in html
+    signs = client.get("/en/topics/miscarriage-signs").text
+    assert "This topic has 1 article." in signs
+    assert 'href="/en/back-pain-third-trimester"' not in signs
+
+
+def test_home_lists_every_article(client: TestClient) -> None:
+    html = client.get("/en/").text
+    assert 'href="/en/back-pain-miscarriage"' in html and 'href="/en/back-pain-third-trimester"' in html
+
+
+@pytest.mark.parametrize(
+    ("headers", "location"),
+    [
+        ({}, "/en/"),
+        ({"Accept-Language": ""}, "/en/"),
+        ({"Accept-Language": "es;q=0.9, fr;q=0.8"}, "/es/"),
+        ({"Accept-Language": "es-MX"}, "/es/"),
+        ({"Accept-Language": "ca-ES"}, "/en/"),
+        ({"Accept-Language": "es", "Cookie": "site_language=en"}, "/en/"),  # the reader's choice wins
+        ({"Accept-Language": "es", "Cookie": "site_language=klingon"}, "/es/"),  # garbage cookie is ignored
+        ({"Accept-Language": "es;q=NaN, <b>"}, "/en/"),
+    ],
+)
+def test_root_redirects_to_the_best_language(
+    site_copy: Path, make_client: Callable[..., TestClient], headers: dict[str, str], location: str
+) -> None:
+    client = spanish_site(site_copy, make_client)
+    response = client.get("/", headers=headers)
+    assert response.status_code == 302
+    assert response.headers["location"] == location
+    assert response.headers["vary"] == "Accept-Language, Cookie"
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/EN/", "/en/"),
+        ("/En/privacy", "/en/privacy"),
+        ("/en_US/privacy", None),
+        ("/EN/topics/back-ache", "/en/topics/back-ache"),
+        ("/en", "/en/"),
+        ("/EN", "/en/"),
+    ],
+)
+def test_other_spellings_of_a_language_redirect_permanently(
+    client: TestClient, path: str, location: str | None
+) -> None:
+    response = client.get(path)
+    if location is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 301
+        assert response.headers["location"] == location
+
+
+def test_zh_hans_spellings_redirect_to_the_canonical_url(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    write_catalog(site_copy / "locales/zh_Hans/LC_MESSAGES/interface.po", "zh_Hans", {"Language": "语言"})
+    client = make_client()
+    assert client.get("/zh_Hans/privacy").headers["location"] == "/zh-hans/privacy"
+    assert client.get("/ZH-HANS/").headers["location"] == "/zh-hans/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/xx/", "/en/no-such-page", "/en/topics/no-such-topic", "/en/index", "/en/topics/", "/nowhere",
+     "/en/back-pain-miscarriage/extra", "/static/site.css", "/choose-language/xx/"],
+)  # fmt: skip
+def test_unknown_pages_get_a_localized_404_with_a_link_home(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'href="/en/"' in response.text
+    assert "Traceback" not in response.text
+
+
+def test_404_uses_the_readers_language(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    write_catalog(site_copy / "locales/es/LC_MESSAGES/interface.po", "es", {"Page not found": "Página no encontrada"})
+    client = make_client()
+    response = client.get("/nowhere", headers={"Accept-Language": "es"})
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.text
+    assert '<html lang="es" dir="ltr">' in response.text
+    assert "Página no encontrada" in client.get("/es/nowhere").text
+
+
+def test_language_switcher_names_languages_in_themselves(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    client = spanish_site(site_copy, make_client)
+    html = client.get("/en/privacy").text
+    assert re.search(
+        r'<a href="/choose-language/es/privacy" hreflang="es" lang="es" dir="ltr" rel="alternate">Español</a>', html
+    )
+    assert '<span class="current" lang="en" dir="ltr" aria-current="true">English</span>' in html
+    assert '<link rel="alternate" hreflang="es" href="http://127.0.0.1:8000/es/privacy">' in html
+
+
+def test_choosing_a_language_sets_one_cookie_and_redirects_within_the_site(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    client = spanish_site(site_copy, make_client)
+    response = client.get("/choose-language/es/topics/back-ache")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/es/topics/back-ache"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("site_language=es;")
+    assert "SameSite=lax" in cookie and "HttpOnly" in cookie and "Max-Age=31536000" in cookie
+    assert "Secure" not in cookie
+    assert client.get("/").headers["location"] == "/es/"  # remembered for the next visit
+
+
+def test_the_cookie_is_secure_behind_https(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    client = spanish_site(site_copy, make_client, behind_https=True)
+    assert "Secure" in client.get("/choose-language/es/").headers["set-cookie"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/choose-language/es//evil.example", "/choose-language/es/https:%2F%2Fevil.example",
+     "/choose-language/es/..%2F..%2Fetc%2Fpasswd", "/choose-language/es/topics/%2F%2Fevil.example"],
+)  # fmt: skip
+def test_choosing_never_redirects_outside_the_site(
+    site_copy: Path, make_client: Callable[..., TestClient], path: str
+) -> None:
+    response = spanish_site(site_copy, make_client).get(path)
+    assert response.status_code == 404
+    assert "set-cookie" not in response.headers
+
+
+def test_plain_page_views_and_redirects_set_no_cookie(client: TestClient) -> None:
+    for path in ["/", *PAGES, "/nowhere", "/EN/"]:
+        assert "set-cookie" not in client.get(path).headers, path
+
+
+def test_sitemap_lists_every_published_page_with_alternates(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    xml = spanish_site(site_copy, make_client).get("/sitemap.xml").text
+    for path in PAGES:
+        assert f"<loc>http://127.0.0.1:8000{path}</loc>" in xml
+        assert f"<loc>http://127.0.0.1:8000{path.replace('/en/', '/es/', 1)}</loc>" in xml
+    assert 'hreflang="x-default"' in xml
+
+
+def test_robots_and_favicon(client: TestClient) -> None:
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in client.get("/robots.txt").text
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301
+    asset = client.get(icon.headers["location"])
+    assert asset.status_code == 200 and asset.headers["content-type"] == "image/svg+xml"
+
+
+def test_stylesheet_is_served_with_a_hashed_name_and_long_cache(client: TestClient) -> None:
+    href = re.search(r'<link rel="stylesheet" href="([^"]+)">', client.get("/en/").text)
+    assert href and re.fullmatch(r"/static/site\.[0-9a-f]{12}\.css", href.group(1))
+    response = client.get(href.group(1))
+    assert response.status_code == 200
+    assert "immutable" in response.headers["cache-control"]
+    assert "margin-inline" in response.text
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/healthz").text == "ok"
