@@ -46,7 +46,53 @@ def build_parser() -> argparse.ArgumentParser:
         target.add_argument("--reload", action="store_true", help="restart on code changes; show edits at once")
         target.add_argument("--pseudo-locales", action="store_true", help="also serve en-XA and ar-XB")
         _add_path_options(target)
+    check = commands.add_parser("check", help="find mistakes in content and catalogs (exit 1 on errors)")
+    stats = commands.add_parser("stats", help="translation status per language and page")
+    update = commands.add_parser("update", help="extract messages and update every language's catalogs")
+    init = commands.add_parser("init", help="start a new language, e.g. `init pt_BR`")
+    init.add_argument("locale", help="POSIX locale name for the folder under locales/, e.g. pt_BR or zh_Hant")
+    compile_ = commands.add_parser("compile", help="check, then write .mo files for other gettext tools")
+    for command in (check, stats, update, init, compile_):
+        _add_path_options(command)
     return parser
+
+
+def run_check(settings: Settings) -> int:
+    from .check import check_all
+
+    problems = check_all(settings)
+    for problem in problems:
+        print(problem)
+    errors = sum(problem.is_error for problem in problems)
+    print(f"{errors} error{'s' if errors != 1 else ''} found" if errors else "no problems found")
+    return 1 if errors else 0
+
+
+def run_stats(settings: Settings) -> int:
+    from .site import Site
+    from .stats import format_status, translation_status
+
+    print(format_status(translation_status(Site.load(settings))))
+    return 0
+
+
+def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
+    from .workflow import WorkflowError, compile_catalogs, init, update
+
+    try:
+        if args.command == "update":
+            update(settings.locales_dir)
+        elif args.command == "init":
+            init(settings.locales_dir, args.locale)
+        elif args.command == "compile":
+            if run_check(settings):
+                print("error: not compiling: fix the problems above first")
+                return 1
+            compile_catalogs(settings.locales_dir)
+    except WorkflowError as error:
+        print(f"error: {error}")
+        return 1
+    return 0
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -85,4 +131,15 @@ def serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    return serve(args)
+    if args.command in (None, "serve"):
+        return serve(args)
+    try:
+        settings = _settings(args, dict(os.environ))
+    except ValueError as error:
+        print(f"error: {error}")
+        return 2
+    if args.command == "check":
+        return run_check(settings)
+    if args.command == "stats":
+        return run_stats(settings)
+    return run_workflow(args, settings)
