@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.extract import extract, extract_from_dir
+
+from server.content import load_page
+from server.workflow import mapping_for
+
+from .conftest import ROOT
+
+
+def test_extractor_and_renderer_agree() -> None:
+    source = (
+        b'+++\nslug = "x"\nkind = "page"\ntitle = "Title"\nsummary = "S"\n+++\n\nAbout 50% of adults\nare affected.\n'
+    )
+    extracted = [message for _, message, _, _ in extract("server.extract:extract_content", BytesIO(source))]
+    assert extracted == ["Title", "S", "About 50%% of adults are affected."]
+
+
+def test_entry_point_is_registered_for_pybabel() -> None:
+    source = b'+++\nslug = "x"\nkind = "page"\ntitle = "Title"\nsummary = "S"\n+++\n'
+    assert [m for _, m, _, _ in extract("content", BytesIO(source))] == ["Title", "S"]
+
+
+def test_every_content_block_is_in_the_content_template_with_its_location_and_comment() -> None:
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locales/content.pot").open("rb") as file:
+        template = read_po(file)
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        page = load_page(path)
+        relative = path.relative_to(ROOT).as_posix()
+        for block in page.blocks:
+            message = template.get(block.text)
+            assert message is not None, f"{relative}:{block.lineno} not extracted; run `python -m server update`"
+            assert (relative, block.lineno) in message.locations
+            assert any(f"page {page.slug}" in comment for comment in message.auto_comments)
+
+
+def test_no_content_message_is_a_whole_page() -> None:
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locales/content.pot").open("rb") as file:
+        longest = max(len(message.id) for message in read_po(file) if message.id)
+    assert longest < 1200
+
+
+def test_templates_are_up_to_date_with_the_sources(tmp_path: Path) -> None:
+    """The committed .pot files hold exactly what extraction finds now."""
+    from babel.messages.pofile import read_po
+
+    for domain in ("interface", "content"):
+        mapping = tmp_path / f"{domain}.toml"
+        mapping.write_text(mapping_for(domain, ROOT))
+        from babel.messages.frontend import _parse_mapping_toml
+
+        with mapping.open("rb") as file:
+            method_map, options_map = _parse_mapping_toml(file)
+        found = {
+            message
+            for _, _, message, _, _ in extract_from_dir(
+                str(ROOT), method_map, options_map, comment_tags=("TRANSLATORS:",)
+            )
+        }
+        found = {m if isinstance(m, str) else m[0] for m in found}
+        with (ROOT / f"locales/{domain}.pot").open("rb") as file:
+            committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(file) if m.id}
+        assert found == committed, f"run `python -m server update` ({domain})"

@@ -1,0 +1,139 @@
+"""Incomplete and hostile translations: fallback with lang marking, escaping, placeholder safety."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from server.content import load_page
+
+from .conftest import write_catalog
+
+ARTICLE = "back-pain-third-trimester"
+
+
+def required_messages(site_copy: Path, slug: str) -> dict[str, str]:
+    page = load_page(site_copy / f"content/{slug}.md")
+    disclaimer = load_page(site_copy / "content/medical-information.md")
+    messages = {block.text: "FR " + block.text for block in page.required_blocks}
+    messages.update({disclaimer.title.text: "Informations médicales", disclaimer.summary.text: "Avis FR."})
+    return messages
+
+
+def test_untranslated_block_falls_back_to_english_marked_with_lang(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    write_catalog(site_copy / "locales/ar/LC_MESSAGES/content.po", "ar", messages)
+    html = make_client().get(f"/ar/{ARTICLE}").text
+    assert '<html lang="ar" dir="rtl">' in html
+    # an untranslated paragraph is English, and says so, with its direction
+    assert re.search(r'<p lang="en" dir="ltr">Many people have back pain in pregnancy', html)
+    assert re.search(r'<li lang="en" dir="ltr">Wear flat shoes', html)
+    # translated blocks carry no lang of their own: they are in the page's language
+    assert re.search(r"<h1>FR Back Pain in the Third Trimester</h1>", html)
+    assert 'class="notice"' in html
+
+
+def test_fuzzy_translation_is_not_used(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    heading = "Why it happens"
+    messages[heading] = "Pourquoi (à revoir)"
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages, fuzzy=(heading,))
+    html = make_client().get(f"/fr/{ARTICLE}").text
+    assert "à revoir" not in html
+    assert '<h2 lang="en" dir="ltr">Why it happens</h2>' in html
+
+
+def test_complete_page_has_no_fallback_notice(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    page = load_page(site_copy / f"content/{ARTICLE}.md")
+    messages = required_messages(site_copy, ARTICLE)
+    messages.update({block.text: "FR " + block.text for block in page.blocks})
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    pot_messages = ["Related articles", "Topics", "Skip to main content"]
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/interface.po", "fr", {m: "FR " + m for m in pot_messages})
+    html = make_client().get(f"/fr/{ARTICLE}").text
+    main = html[html.index("<main") : html.index('<aside class="related"')]
+    assert 'lang="en"' not in main
+    # the interface catalog is incomplete, so the notice is still shown
+    assert 'class="notice"' in html
+
+
+def test_page_missing_a_required_block_is_not_published(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    callout = next(text for text in messages if text.startswith("Contact your midwife"))
+    del messages[callout]
+    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", messages)
+    client = make_client()
+    response = client.get(f"/de/{ARTICLE}")
+    assert response.status_code == 404
+    assert f'href="/en/{ARTICLE}"' in response.text  # offered in a complete language
+    assert '<html lang="de" dir="ltr">' in response.text
+    switcher = client.get(f"/en/{ARTICLE}").text
+    assert re.search(r'<span lang="de" dir="ltr">Deutsch</span> <span class="note">\(not yet available', switcher)
+    assert 'hreflang="de"' not in switcher
+    assert f"/de/{ARTICLE}" not in client.get("/sitemap.xml").text
+    # other pages whose required blocks are translated are still published
+    assert client.get("/de/topics/back-ache").status_code == 404  # its title is not translated either
+
+
+def test_translated_markup_is_escaped_never_injected(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    messages["Why it happens"] = '<script>alert("x")</script> Pourquoi'
+    messages["Wear flat shoes, which spread your weight more evenly."] = '<img src=x onerror="alert(1)"> chaussures'
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_catalog(
+        site_copy / "locales/fr/LC_MESSAGES/interface.po",
+        "fr",
+        {"Related articles": "<b onmouseover=alert(1)>Articles</b>", "Skip to main content": "Aller au <i>contenu</i>"},
+    )
+    html = make_client().get(f"/fr/{ARTICLE}").text
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
+    assert "&lt;script&gt;" in html
+    assert "&lt;b onmouseover=alert(1)&gt;Articles&lt;/b&gt;" in html
+    assert "Aller au &lt;i&gt;contenu&lt;/i&gt;" in html
+
+
+def test_a_translation_with_changed_links_falls_back_to_the_source(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
+    messages[source] = "Lire [ceci](javascript:alert(1))."
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    html = make_client().get(f"/fr/{ARTICLE}").text
+    assert "javascript:" not in html
+    assert '<p lang="en" dir="ltr">Read about <a href="/fr/back-pain-miscarriage">' in html
+
+
+def test_wrong_placeholder_falls_back_instead_of_failing(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_catalog(
+        site_copy / "locales/fr/LC_MESSAGES/interface.po",
+        "fr",
+        {
+            "Last reviewed: %(date)s": "Revu le %(datum)s",
+            "Reading time: %(count)s minute": ("Lecture : %(count)s minute", "Lecture : %(count)s minutes"),
+        },
+    )
+    response = make_client().get(f"/fr/{ARTICLE}")
+    assert response.status_code == 200
+    assert "Last reviewed: 25 novembre 2026" in response.text  # source string, French date
+    assert re.search(r"Lecture : \d minutes?", response.text)
+
+
+def test_links_in_content_point_to_the_same_language(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    messages = required_messages(site_copy, ARTICLE)
+    source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
+    messages[source] = "Lire [l'article](page:back-pain-miscarriage)."
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    html = make_client().get(f"/fr/{ARTICLE}").text
+    assert '<p>Lire <a href="/fr/back-pain-miscarriage">l\'article</a>.</p>' in html
