@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.content import ContentError, ItemList, load_page, parse_page
+from server.content import Block, ContentError, ItemList, load_page, parse_page
 
 from .conftest import ROOT
 
@@ -14,6 +14,7 @@ FRONT = '+++\nslug = "x"\nkind = "page"\ntitle = "T"\nsummary = "S"\n+++\n'
 def test_blocks_carry_line_numbers_kinds_and_notes() -> None:
     page = parse_page(FRONT + "\n## Heading\n\n<!-- TRANSLATORS: be brief -->\nA *b*\nc.\n\n- one\n- two\n", "x.md")
     heading, paragraph, items = page.body
+    assert isinstance(heading, Block) and isinstance(paragraph, Block)
     assert (heading.kind, heading.level, heading.lineno, heading.text) == ("heading", 2, 8, "Heading")
     assert paragraph.kind == "paragraph" and paragraph.text == "A *b* c." and paragraph.lineno == 11
     assert "be brief" in paragraph.comments
