@@ -69,6 +69,30 @@ def template_path(locales_dir: Path, domain: str) -> Path:
     return locales_dir / f"{domain}.pot"
 
 
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}\s*$")
+
+
+def po_syntax_error(text: str) -> tuple[int, str] | None:
+    """The first line that is not valid PO syntax, which Babel's parser would quietly accept.
+
+    >>> po_syntax_error('msgid "a"\\nmsgstr "b"\\n')
+    >>> po_syntax_error('msgid "a"\\nmsgstr "b\\n')
+    (2, 'unterminated or malformed string')
+    >>> po_syntax_error('msgid "a"\\nmsgstr b\\n')
+    (2, 'unterminated or malformed string')
+    """
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not _PO_LINE.match(line):
+            keyword = line.split(None, 1)[0] if line.split() else ""
+            known = keyword in ("msgctxt", "msgid", "msgid_plural", "msgstr") or keyword.startswith(('"', "msgstr["))
+            return number, "unterminated or malformed string" if known else f"unexpected {keyword[:20]!r}"
+    return None
+
+
 def read_catalog(path: Path) -> Catalog:
     """Parse a .po or .pot strictly; raises CatalogError with the file and line."""
     try:
@@ -82,6 +106,9 @@ def read_catalog(path: Path) -> Catalog:
     except UnicodeDecodeError as error:
         lineno = data[: error.start].count(b"\n") + 1
         raise CatalogError(path, lineno, "not valid UTF-8") from None
+    syntax_error = po_syntax_error(data.decode("utf-8"))
+    if syntax_error:
+        raise CatalogError(path, syntax_error[0], f"invalid PO syntax ({syntax_error[1]})")
     try:
         return read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as error:

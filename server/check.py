@@ -53,6 +53,28 @@ def check_message(message: Message, domain: str, path: str) -> Iterator[Problem]
                           f"{markup_signature(sources[0])}: {markup_signature(form)}")  # fmt: skip
 
 
+def plural_count_problems(path: Path, num_plurals: int) -> Iterator[Problem]:
+    """Entries whose number of msgstr[N] lines differs from the header's nplurals.
+
+    Babel's parser pads missing forms, so its own checker cannot see this.
+    """
+    plural_line: int | None = None
+    forms = 0
+    lines = path.read_text(encoding="utf-8").splitlines() + [""]
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith("msgid_plural"):
+            plural_line, forms = number, 0
+        elif stripped.startswith("msgstr["):
+            forms += 1
+        elif (not stripped or stripped.startswith("msgid ") or stripped.startswith("#")) and plural_line:
+            if forms != num_plurals and not stripped.startswith('"'):
+                yield Problem(
+                    str(path), plural_line, f"{forms} plural forms, but the header says nplurals={num_plurals}"
+                )
+            plural_line = None
+
+
 def check_catalog(
     path: Path, locale_name: str, domain: str, template: Catalog | None, claims_complete: bool
 ) -> list[Problem]:
@@ -71,6 +93,7 @@ def check_catalog(
     mismatch = plural_forms_mismatch(catalog.plural_forms, locale)
     if mismatch is not None:
         problems.append(Problem(where, 1, f"Plural-Forms {catalog.plural_forms!r} disagrees with CLDR at n={mismatch}"))
+    problems.extend(plural_count_problems(path, catalog.num_plurals))
     for message, errors in catalog.check():
         problems.extend(Problem(where, message.lineno, str(found)) for found in errors)
     for message in catalog:
