@@ -1,0 +1,146 @@
+"""Edits show on the next page load; broken files never take pages down."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from server.content import load_page
+
+from .conftest import write_catalog
+
+TITLE = "Back Pain in the Third Trimester"
+URL = "/fr/back-pain-third-trimester"
+
+
+def french(site_copy: Path, title: str) -> dict[str, str]:
+    page = load_page(site_copy / "content/back-pain-third-trimester.md")
+    disclaimer = load_page(site_copy / "content/medical-information.md")
+    messages = {block.text: "FR " + block.text for block in (*page.required_blocks, *disclaimer.blocks[:2])}
+    messages[TITLE] = title
+    return messages
+
+
+def test_an_edited_catalog_shows_on_the_next_load(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    po = site_copy / "locales/fr/LC_MESSAGES/content.po"
+    write_catalog(po, "fr", french(site_copy, "Mal de dos au troisième trimestre"))
+    client = make_client(reload=True)
+    assert "Mal de dos au troisième trimestre" in client.get(URL).text
+    write_catalog(po, "fr", french(site_copy, "Douleurs dorsales au troisième trimestre"))
+    assert "Douleurs dorsales au troisième trimestre" in client.get(URL).text
+
+
+def test_a_new_language_folder_appears_without_a_restart(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    client = make_client(reload=True)
+    assert client.get("/fr/").status_code == 404
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
+    assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["syntax", "empty", "unreadable", "binary"],
+)
+def test_a_broken_catalog_keeps_the_last_good_version(
+    site_copy: Path, make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture, breakage: str
+) -> None:
+    po = site_copy / "locales/fr/LC_MESSAGES/content.po"
+    write_catalog(po, "fr", french(site_copy, "Bon titre"))
+    client = make_client(reload=True)
+    assert "Bon titre" in client.get(URL).text
+    if breakage == "syntax":
+        po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "unterminated\n', encoding="utf-8")
+    elif breakage == "empty":
+        po.write_bytes(b"")
+    elif breakage == "unreadable":
+        po.unlink()
+        po.mkdir()  # reading a directory fails even as root, unlike a chmod
+    else:
+        po.write_bytes(b"\xff\xfe\x00garbage")
+    with caplog.at_level(logging.ERROR, logger="server.site"):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert "Bon titre" in response.text
+    assert any(str(po) in record.getMessage() for record in caplog.records)
+    if breakage == "syntax":
+        assert any(
+            f"{po}:" in record.getMessage() and "invalid PO syntax" in record.getMessage() for record in caplog.records
+        )
+    if po.is_dir():
+        po.rmdir()
+    write_catalog(po, "fr", french(site_copy, "Titre corrigé"))
+    assert "Titre corrigé" in client.get(URL).text
+
+
+def test_a_broken_catalog_at_start_up_serves_the_source_language(
+    site_copy: Path, make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    po = site_copy / "locales/fr/LC_MESSAGES/interface.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Language"\nmsgstr "Langue\n', encoding="utf-8")
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
+    with caplog.at_level(logging.ERROR, logger="server.site"):
+        client = make_client()
+    assert any(f"{po}:2: invalid PO syntax" in record.getMessage() for record in caplog.records)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert 'aria-label="Language"' in response.text  # the interface in the source language
+
+
+def test_compiled_mo_files_are_never_read(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    """A truncated .mo (which makes Python's gettext raise struct.error) cannot matter: we read .po."""
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre du .po"))
+    (site_copy / "locales/fr/LC_MESSAGES/content.mo").write_bytes(b"\xde\x12\x04\x95\x00")
+    assert "Titre du .po" in make_client().get(URL).text
+
+
+def test_broken_content_keeps_the_last_good_page(
+    site_copy: Path, make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    page = site_copy / "content/terms.md"
+    client = make_client(reload=True)
+    assert "Terms and conditions" in client.get("/en/terms").text
+    good = page.read_text()
+    page.write_text("no front matter at all")
+    with caplog.at_level(logging.ERROR, logger="server.site"):
+        assert "Terms and conditions" in client.get("/en/terms").text
+    assert any(f"{page}:1:" in record.getMessage() for record in caplog.records)
+    page.write_text(good.replace("Terms and conditions", "Terms of use", 1))
+    assert "Terms of use" in client.get("/en/terms").text
+
+
+def test_a_broken_template_keeps_the_last_good_templates(
+    site_copy: Path, make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    template = site_copy / "templates/not_found.html"
+    client = make_client(reload=True)
+    template.write_text(template.read_text() + "{% if %}")
+    with caplog.at_level(logging.ERROR, logger="server.site"):
+        response = client.get("/en/nowhere")
+    assert response.status_code == 404 and "Page not found" in response.text
+    assert any("not_found.html" in record.getMessage() for record in caplog.records)
+
+
+def test_without_reload_changes_are_picked_up_after_the_interval(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    client = make_client(reload=False, reload_interval=0.0)
+    page = site_copy / "content/terms.md"
+    page.write_text(page.read_text().replace("Terms and conditions", "Terms of service", 1))
+    assert "Terms of service" in client.get("/en/terms").text
+
+
+def test_the_server_never_writes_to_content_or_locales(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
+    before = {path: path.read_bytes() for path in site_copy.rglob("*") if path.is_file()}
+    client = make_client(reload=True)
+    for url in ("/", URL, "/en/", "/fr/translation-status", "/sitemap.xml", "/choose-language/fr/"):
+        client.get(url)
+    after = {path: path.read_bytes() for path in site_copy.rglob("*") if path.is_file()}
+    assert before == after
