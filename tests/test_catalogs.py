@@ -99,5 +99,7 @@ def test_provenance_names_the_source_revision_from_the_catalog(client: TestClien
         revision = read_po(file).creation_date
     from babel.dates import format_date
 
+    assert not isinstance(revision, str)
+
     html = client.get("/fr/back-pain-miscarriage").text
     assert format_date(revision, "long", locale="fr") in html
