@@ -182,7 +182,16 @@ async def show_status(request: Request) -> Response:
         request,
         site,
         ("status", language.code),
-        lambda: render_message(site, language, "status.html", statuses=translation_status(site)),
+        lambda: render_message(
+            site,
+            language,
+            "status.html",
+            statuses=translation_status(site),
+            titles={
+                page.slug: site.translator(language).block(page.title)
+                for page in (*site.pages.values(), *site.topics.values())
+            },
+        ),
         language=language.code,
         max_age=0,
     )

@@ -80,6 +80,7 @@ def extract(locales_dir: Path, root: Path = REPOSITORY_ROOT) -> list[Path]:
                 "--sort-by-file",
                 "--project", PROJECT,
                 "--copyright-holder", COPYRIGHT_HOLDER,
+                "--no-wrap",
                 "-o", str(extracted),
                 str(root),
             )  # fmt: skip
@@ -93,7 +94,7 @@ def extract(locales_dir: Path, root: Path = REPOSITORY_ROOT) -> list[Path]:
         if path.exists() and _messages_signature(read_catalog(path)) == _messages_signature(template):
             continue
         buffer = io.BytesIO()
-        write_po(buffer, template, sort_by_file=True)
+        write_po(buffer, template, sort_by_file=True, width=0)
         path.write_bytes(buffer.getvalue())
         written.append(path)
     return written
@@ -114,26 +115,43 @@ def fix_plural_forms(path: Path, locale_name: str) -> bool:
         (name, expected if name.lower() == "plural-forms" else value) for name, value in catalog.mime_headers
     ]
     buffer = io.BytesIO()
-    write_po(buffer, catalog, include_previous=True)
+    write_po(buffer, catalog, include_previous=True, width=0)
     path.write_bytes(buffer.getvalue())
     return True
 
 
-def update(locales_dir: Path, locales: Iterable[str] | None = None) -> None:
-    """Extract, then bring every locale's catalogs up to date (new: untranslated, changed: fuzzy)."""
-    extract(locales_dir)
+def update(locales_dir: Path, locales: Iterable[str] | None = None, root: Path = REPOSITORY_ROOT) -> None:
+    """Extract, then bring every locale's catalogs up to date.
+
+    New source text appears untranslated, changed text fuzzy (with the old msgid kept as
+    `#| msgid` for the translator), removed text obsolete (`#~`).
+    """
+    extract(locales_dir, root)
     for name in locales or locale_names(locales_dir):
         for domain in DOMAINS:
             path = catalog_path(locales_dir, name, domain)
             template = str(template_path(locales_dir, domain))
             if path.exists():
-                pybabel("update", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name, "--previous")
+                # --no-wrap: Babel 2.18 wraps `#| msgid` previous strings into invalid syntax
+                pybabel(
+                    "update",
+                    "-i",
+                    template,
+                    "-D",
+                    domain,
+                    "-d",
+                    str(locales_dir),
+                    "-l",
+                    name,
+                    "--previous",
+                    "--no-wrap",
+                )
             else:
-                pybabel("init", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name)
+                pybabel("init", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name, "--no-wrap")
             fix_plural_forms(path, name)
 
 
-def init(locales_dir: Path, locale_name: str) -> None:
+def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> None:
     """Start a new language: its catalogs, with every message untranslated."""
     try:
         Locale.parse(code_from_catalog_name(locale_name), sep="-")
@@ -141,7 +159,7 @@ def init(locales_dir: Path, locale_name: str) -> None:
         raise WorkflowError(f"unknown locale {locale_name!r}: {error}") from None
     if (locales_dir / locale_name).exists():
         raise WorkflowError(f"{locales_dir / locale_name} already exists; use `python -m server update`")
-    update(locales_dir, [locale_name])
+    update(locales_dir, [locale_name], root)
 
 
 def compile_catalogs(locales_dir: Path) -> None:
