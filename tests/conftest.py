@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable, Mapping
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -15,6 +21,9 @@ from starlette.testclient import TestClient
 from server import create_app
 from server.catalogs import cldr_plural_forms
 from server.settings import REPOSITORY_ROOT, Settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = REPOSITORY_ROOT
 
@@ -79,3 +88,71 @@ def make_client(site_copy: Path) -> Callable[..., TestClient]:
         return TestClient(create_app(settings), follow_redirects=False)
 
     return make
+
+
+# --- The real server and a real browser, once per test session -------------------------------
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"  # every page at 320 and 1280 px, for people to look at
+INSTALL_HINT = "Chromium not found: install it with `apt-get install chromium` to run the browser tests"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_server(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, in a thread."""
+    import uvicorn
+
+    port = free_port()
+    app = create_app(replace(settings, base_url=f"http://127.0.0.1:{port}"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The whole site, every shipped language plus the pseudo-locales."""
+    with running_server(repository_settings(pseudo_locales=True)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the whole session (see shared/BROWSER.md)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # noqa: N806
+    if sync_playwright is None or not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(INSTALL_HINT + " (CI=true: a missing browser is a failure)")
+        pytest.skip(INSTALL_HINT)
+    for language in ("en", "es", "fr", "de", "ar", "zh-Hans", "hi", "en-XA", "ar-XB"):
+        (SCREENSHOT_DIR / language).mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SCREENSHOT_DIR.exists() and any(SCREENSHOT_DIR.rglob("*.png")):
+        terminalreporter.write_line(f"screenshots of every page: {SCREENSHOT_DIR}")

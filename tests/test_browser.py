@@ -1,0 +1,175 @@
+"""WCAG 2.2 AA in a real Chromium: every page in every language (and the pseudo-locales)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from .a11y import (
+    TEXT_SPACING_CSS,
+    axe,
+    clipped_text,
+    forced_colors_problems,
+    keyboard_problems,
+    mirroring_problems,
+    print_problems,
+    reflow_problems,
+    screen_reader_problems,
+    vnu_errors,
+)
+from .conftest import SCREENSHOT_DIR
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = {"en": "ltr", "es": "ltr", "fr": "ltr", "de": "ltr", "ar": "rtl", "zh-Hans": "ltr", "hi": "ltr",
+             "en-XA": "ltr", "ar-XB": "rtl"}  # fmt: skip
+ARTICLES = ["back-pain-miscarriage", "back-pain-third-trimester"]
+PAGES = ["", *ARTICLES, "medical-information", "privacy", "terms", "accessibility", "topics/miscarriage-signs",
+         "topics/back-ache", "topics/miscarriage-back-pain", "translation-status", "no-such-page"]  # fmt: skip
+CASES = [(lang, page) for lang in LANGUAGES for page in PAGES]
+
+
+def case_id(case: tuple[str, str]) -> str:
+    return f"{case[0]}/{case[1] or 'home'}"
+
+
+@pytest.fixture(scope="session")
+def desktop(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+def open_page(context: BrowserContext, live_server: str, lang: str, page: str) -> Page:
+    tab = context.new_page()
+    response = tab.goto(f"{live_server}/{lang.lower()}/{page}")
+    assert response is not None and response.status == (404 if page == "no-such-page" else 200)
+    return tab
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_axe_finds_nothing_in_light_and_dark(desktop: BrowserContext, live_server: str, case: tuple[str, str]) -> None:
+    tab = open_page(desktop, live_server, *case)
+    try:
+        problems = axe(tab)
+        tab.emulate_media(color_scheme="dark")
+        problems += [f"dark theme: {problem}" for problem in axe(tab, only_rules=["color-contrast"])]
+    finally:
+        tab.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_screen_reader_gets_headings_landmarks_names_and_languages(
+    desktop: BrowserContext, live_server: str, case: tuple[str, str]
+) -> None:
+    lang, page = case
+    tab = open_page(desktop, live_server, lang, page)
+    try:
+        problems = screen_reader_problems(tab, lang=lang, direction=LANGUAGES[lang], is_article=page in ARTICLES)
+    finally:
+        tab.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_keyboard_reaches_everything_in_visual_order_with_visible_focus(
+    desktop: BrowserContext, live_server: str, case: tuple[str, str]
+) -> None:
+    tab = open_page(desktop, live_server, *case)
+    try:
+        problems = keyboard_problems(tab, direction=LANGUAGES[case[0]])
+    finally:
+        tab.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_reflow_zoom_print_and_screenshots(
+    browser: Browser, desktop: BrowserContext, live_server: str, case: tuple[str, str]
+) -> None:
+    lang, page = case
+    name = f"{lang}/{page.replace('/', '-') or 'home'}"
+    problems = []
+    tab = open_page(desktop, live_server, lang, page)
+    try:
+        problems += print_problems(tab, is_article=page in ARTICLES)
+        tab.screenshot(path=SCREENSHOT_DIR / f"{name}-1280.png", full_page=True)
+    finally:
+        tab.close()
+    for label, options in (("320px", {"device_scale_factor": 1}), ("1280px at 400%", {"device_scale_factor": 4})):
+        context = browser.new_context(viewport={"width": 320, "height": 640}, **options)
+        try:
+            tab = open_page(context, live_server, lang, page)
+            problems += [f"{label}: {problem}" for problem in reflow_problems(tab)]
+            if label == "320px":
+                tab.screenshot(path=SCREENSHOT_DIR / f"{name}-320.png", full_page=True)
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="session")
+def spacing_context(browser: Browser) -> Iterator[BrowserContext]:
+    # bypass_csp only so the test can inject the WCAG 1.4.12 overrides as a user style sheet would
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_no_text_is_clipped_with_wcag_text_spacing(
+    spacing_context: BrowserContext, live_server: str, case: tuple[str, str]
+) -> None:
+    tab = open_page(spacing_context, live_server, *case)
+    try:
+        tab.add_style_tag(content=TEXT_SPACING_CSS)
+        problems = clipped_text(tab)
+        tab.set_viewport_size({"width": 320, "height": 640})
+        problems += [f"320px: {problem}" for problem in clipped_text(tab)]
+    finally:
+        tab.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="session")
+def forced_colors(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, forced_colors="active")
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("case", [(lang, page) for lang in ("en", "ar", "zh-Hans") for page in PAGES], ids=case_id)
+def test_links_and_focus_stay_visible_in_forced_colors(
+    forced_colors: BrowserContext, live_server: str, case: tuple[str, str]
+) -> None:
+    tab = open_page(forced_colors, live_server, *case)
+    try:
+        problems = forced_colors_problems(tab)
+    finally:
+        tab.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", [(lang, page) for lang in ("ar", "ar-XB") for page in PAGES], ids=case_id)
+def test_right_to_left_pages_mirror(desktop: BrowserContext, live_server: str, case: tuple[str, str]) -> None:
+    tab = open_page(desktop, live_server, *case)
+    try:
+        problems = mirroring_problems(tab)
+    finally:
+        tab.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_is_valid_html(live_server: str, tmp_path: Path) -> None:
+    pages = {}
+    with httpx.Client() as http:
+        for lang, page in CASES:
+            url = f"{live_server}/{lang.lower()}/{page}"
+            pages[url] = http.get(url).text
+    errors = vnu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
