@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -137,16 +138,14 @@ def live_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole session (see shared/BROWSER.md)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None  # noqa: N806
-    if sync_playwright is None or not CHROMIUM.exists():
+    if importlib.util.find_spec("playwright") is None or not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(INSTALL_HINT + " (CI=true: a missing browser is a failure)")
         pytest.skip(INSTALL_HINT)
     for language in ("en", "es", "fr", "de", "ar", "zh-Hans", "hi", "en-XA", "ar-XB"):
         (SCREENSHOT_DIR / language).mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched

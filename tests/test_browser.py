@@ -88,28 +88,38 @@ def test_keyboard_reaches_everything_in_visual_order_with_visible_focus(
     assert not problems, "\n".join(problems)
 
 
+@pytest.fixture(scope="session")
+def narrow(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def zoomed(browser: Browser) -> Iterator[BrowserContext]:
+    """1280 device pixels at 400% zoom: 320 CSS pixels wide."""
+    context = browser.new_context(viewport={"width": 320, "height": 200}, device_scale_factor=4)
+    yield context
+    context.close()
+
+
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_reflow_zoom_print_and_screenshots(
-    browser: Browser, desktop: BrowserContext, live_server: str, case: tuple[str, str]
+    desktop: BrowserContext, narrow: BrowserContext, zoomed: BrowserContext, live_server: str, case: tuple[str, str]
 ) -> None:
     lang, page = case
     name = f"{lang}/{page.replace('/', '-') or 'home'}"
     problems = []
-    tab = open_page(desktop, live_server, lang, page)
-    try:
-        problems += print_problems(tab, is_article=page in ARTICLES)
-        tab.screenshot(path=SCREENSHOT_DIR / f"{name}-1280.png", full_page=True)
-    finally:
-        tab.close()
-    for label, options in (("320px", {"device_scale_factor": 1}), ("1280px at 400%", {"device_scale_factor": 4})):
-        context = browser.new_context(viewport={"width": 320, "height": 640}, **options)
+    for label, context in (("1280px", desktop), ("320px", narrow), ("1280px at 400%", zoomed)):
+        tab = open_page(context, live_server, lang, page)
         try:
-            tab = open_page(context, live_server, lang, page)
             problems += [f"{label}: {problem}" for problem in reflow_problems(tab)]
-            if label == "320px":
-                tab.screenshot(path=SCREENSHOT_DIR / f"{name}-320.png", full_page=True)
+            if label == "1280px":
+                problems += print_problems(tab, is_article=page in ARTICLES)
+            if label != "1280px at 400%":
+                tab.screenshot(path=SCREENSHOT_DIR / f"{name}-{label.removesuffix('px')}.png", full_page=True)
         finally:
-            context.close()
+            tab.close()
     assert not problems, "\n".join(problems)
 
 
