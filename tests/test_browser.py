@@ -52,45 +52,35 @@ def open_page(context: BrowserContext, live_server: str, lang: str, page: str) -
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_axe_finds_nothing_in_light_and_dark(desktop: BrowserContext, live_server: str, case: tuple[str, str]) -> None:
-    tab = open_page(desktop, live_server, *case)
-    try:
-        problems = axe(tab)
-        tab.emulate_media(color_scheme="dark")
-        problems += [f"dark theme: {problem}" for problem in axe(tab, only_rules=["color-contrast"])]
-    finally:
-        tab.close()
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_screen_reader_gets_headings_landmarks_names_and_languages(
+def test_desktop_axe_screen_reader_print_and_keyboard(
     desktop: BrowserContext, live_server: str, case: tuple[str, str]
 ) -> None:
+    """At 1280 px: axe in light and dark, the accessibility tree, print, then the keyboard."""
     lang, page = case
     tab = open_page(desktop, live_server, lang, page)
     try:
         problems = screen_reader_problems(tab, lang=lang, direction=LANGUAGES[lang], is_article=page in ARTICLES)
+        problems += axe(tab)
+        tab.emulate_media(color_scheme="dark")
+        problems += [f"dark theme: {problem}" for problem in axe(tab, only_rules=["color-contrast"])]
+        tab.emulate_media(color_scheme="light")
+        problems += print_problems(tab, is_article=page in ARTICLES)
+        problems += reflow_problems(tab)
+        tab.screenshot(path=SCREENSHOT_DIR / f"{screenshot_name(case)}-1280.png", full_page=True)
+        problems += keyboard_problems(tab, direction=LANGUAGES[lang])  # last: it reloads the page
     finally:
         tab.close()
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_keyboard_reaches_everything_in_visual_order_with_visible_focus(
-    desktop: BrowserContext, live_server: str, case: tuple[str, str]
-) -> None:
-    tab = open_page(desktop, live_server, *case)
-    try:
-        problems = keyboard_problems(tab, direction=LANGUAGES[case[0]])
-    finally:
-        tab.close()
-    assert not problems, "\n".join(problems)
+def screenshot_name(case: tuple[str, str]) -> str:
+    return f"{case[0]}/{case[1].replace('/', '-') or 'home'}"
 
 
 @pytest.fixture(scope="session")
 def narrow(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+    # bypass_csp only so the test can add the WCAG 1.4.12 text-spacing overrides, as a user style sheet would
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
     yield context
     context.close()
 
@@ -104,43 +94,23 @@ def zoomed(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_reflow_zoom_print_and_screenshots(
-    desktop: BrowserContext, narrow: BrowserContext, zoomed: BrowserContext, live_server: str, case: tuple[str, str]
+def test_reflow_zoom_and_text_spacing(
+    narrow: BrowserContext, zoomed: BrowserContext, live_server: str, case: tuple[str, str]
 ) -> None:
-    lang, page = case
-    name = f"{lang}/{page.replace('/', '-') or 'home'}"
-    problems = []
-    for label, context in (("1280px", desktop), ("320px", narrow), ("1280px at 400%", zoomed)):
-        tab = open_page(context, live_server, lang, page)
-        try:
-            problems += [f"{label}: {problem}" for problem in reflow_problems(tab)]
-            if label == "1280px":
-                problems += print_problems(tab, is_article=page in ARTICLES)
-            if label != "1280px at 400%":
-                tab.screenshot(path=SCREENSHOT_DIR / f"{name}-{label.removesuffix('px')}.png", full_page=True)
-        finally:
-            tab.close()
-    assert not problems, "\n".join(problems)
-
-
-@pytest.fixture(scope="session")
-def spacing_context(browser: Browser) -> Iterator[BrowserContext]:
-    # bypass_csp only so the test can inject the WCAG 1.4.12 overrides as a user style sheet would
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-    yield context
-    context.close()
-
-
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_no_text_is_clipped_with_wcag_text_spacing(
-    spacing_context: BrowserContext, live_server: str, case: tuple[str, str]
-) -> None:
-    tab = open_page(spacing_context, live_server, *case)
+    """No horizontal scrolling at 320 px or at 400% zoom; no clipped text with WCAG text spacing."""
+    tab = open_page(zoomed, live_server, *case)
     try:
+        problems = [f"400% zoom: {problem}" for problem in reflow_problems(tab)]
+    finally:
+        tab.close()
+    tab = open_page(narrow, live_server, *case)
+    try:
+        problems += [f"320px: {problem}" for problem in reflow_problems(tab)]
+        tab.screenshot(path=SCREENSHOT_DIR / f"{screenshot_name(case)}-320.png", full_page=True)
         tab.add_style_tag(content=TEXT_SPACING_CSS)
-        problems = clipped_text(tab)
-        tab.set_viewport_size({"width": 320, "height": 640})
-        problems += [f"320px: {problem}" for problem in clipped_text(tab)]
+        problems += [f"text spacing at 320px: {problem}" for problem in clipped_text(tab)]
+        tab.set_viewport_size({"width": 1280, "height": 800})
+        problems += [f"text spacing at 1280px: {problem}" for problem in clipped_text(tab)]
     finally:
         tab.close()
     assert not problems, "\n".join(problems)
