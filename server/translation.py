@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from .catalogs import MessageTable
@@ -67,12 +68,21 @@ class Translator:
 
     def gettext(self, message: str, variables: Mapping[str, object]) -> Markup:
         translated = None if self.is_source else self.interface.gettext(message)
-        return _format(translated, message, variables)
+        return _format(translated, message, self._localized(variables))
 
     def ngettext(self, singular: str, plural: str, count: int, variables: Mapping[str, object]) -> Markup:
         translated = None if self.is_source else self.interface.ngettext(singular, count)
         source = singular if count == 1 else plural
-        return _format(translated, source, {"num": count, **variables})
+        return _format(translated, source, self._localized({"num": count, **variables}))
+
+    def _localized(self, variables: Mapping[str, object]) -> dict[str, object]:
+        """Numbers formatted for the language by Babel (1,234 / 1 234 / 1.234)."""
+        return {
+            name: format_decimal(value, locale=self.language.locale)
+            if isinstance(value, int) and not isinstance(value, bool)
+            else value
+            for name, value in variables.items()
+        }
 
 
 def _format(translated: str | None, source: str, variables: Mapping[str, object]) -> Markup:

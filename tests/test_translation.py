@@ -137,3 +137,13 @@ def test_links_in_content_point_to_the_same_language(site_copy: Path, make_clien
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
     html = make_client().get(f"/fr/{ARTICLE}").text
     assert '<p>Lire <a href="/fr/back-pain-miscarriage">l\'article</a>.</p>' in html
+
+
+def test_counts_are_formatted_for_the_language() -> None:
+    from server.catalogs import EMPTY
+    from server.languages import Language
+    from server.translation import Translator
+
+    translator = Translator(Language.from_code("de"), Language.from_code("en"), EMPTY, EMPTY)
+    shown = translator.ngettext("%(count)s article", "%(count)s articles", 1234, {"count": 1234})
+    assert str(shown) == "1.234 articles"
