@@ -9,7 +9,9 @@ from pathlib import Path
 
 from .settings import Settings
 
-RELOAD_INCLUDES = ["*.py", "*.po", "*.pot", "*.md", "*.html", "*.css", "*.svg"]
+# uvicorn restarts for code and assets; catalogs, content and templates are reloaded in
+# place by the site itself (SITE_RELOAD), so a translator's edit shows without a restart.
+RELOAD_INCLUDES = ["*.py", "*.css", "*.svg"]
 
 
 def _add_path_options(parser: argparse.ArgumentParser) -> None:
@@ -116,6 +118,7 @@ def serve(args: argparse.Namespace) -> int:
             reload=args.reload,
             reload_includes=RELOAD_INCLUDES if args.reload else None,
             reload_dirs=[str(Path(__file__).resolve().parent)] if args.reload else None,
+            server_header=False,
         )
         return 0
     from .app import create_app
@@ -125,7 +128,7 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}")
         return 2
-    uvicorn.run(app, host=args.host, port=args.port)
+    uvicorn.run(app, host=args.host, port=args.port, server_header=False)
     return 0
 
 
