@@ -76,31 +76,25 @@ def is_not_modified(if_none_match: str, etag: str) -> bool:
 
 def cacheable(
     request: Request,
-    site: Site,
-    key: Hashable,
-    render: Callable[[], str | bytes],
+    entry: Stored,
     *,
+    status_code: int = 200,
     language: str | None = None,
     media_type: str = HTML,
-    max_age: int | None = None,
-    immutable: bool = False,
+    max_age: int = 0,
+    cache_control: str | None = None,
 ) -> Response:
-    """A 200 (or 304) for a body that is a pure function of `key` and the site."""
-    entry = stored(site, key, render)
-    max_age = site.settings.html_max_age if max_age is None else max_age
-    headers = {
-        "ETag": entry.etag,
-        "Cache-Control": f"public, max-age={max_age}" + (", immutable" if immutable else ""),
-    }
+    """A response for a stored body: the best encoding the client accepts, or 304 if it has it."""
+    headers = {"ETag": entry.etag, "Cache-Control": cache_control or f"public, max-age={max_age}"}
     if entry.encoded:
         headers["Vary"] = "Accept-Encoding"
     if language:
         headers["Content-Language"] = language
-    if is_not_modified(request.headers.get("if-none-match", ""), entry.etag):
+    if status_code == 200 and is_not_modified(request.headers.get("if-none-match", ""), entry.etag):
         return Response(status_code=304, headers=headers)
     coding = accepted_encoding(request.headers.get("accept-encoding", ""), entry.encoded)
     body = entry.body
     if coding:
         headers["Content-Encoding"] = coding
         body = entry.encoded[coding]
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(body, status_code=status_code, media_type=media_type, headers=headers)

@@ -8,14 +8,22 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from .caching import cacheable
 from .content import Page
 from .languages import Language, find_by_url_code, negotiate
-from .pages import render_message, render_page
+from .responses import (
+    asset_body,
+    not_found_body,
+    page_body,
+    robots_body,
+    sitemap_body,
+    status_body,
+    unavailable_body,
+)
 from .site import Site
-from .sitemap import render_robots, render_sitemap
-from .stats import translation_status
 from .urls import page_path
 
 LANGUAGE_COOKIE = "site_language"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # the reader's choice is kept for a year
+ASSET_MAX_AGE = 365 * 24 * 60 * 60  # asset names change with their content
+NOT_FOUND_CACHE = "no-cache"  # a page may appear at any time; revalidate
 
 
 def current_site(request: Request) -> Site:
@@ -74,13 +82,10 @@ async def show_page(request: Request) -> Response:
         return resolved
     language, page = resolved
     if not site.is_published(page, language):
-        return unavailable_response(request, site, language, page)
+        body = unavailable_body(site, language, page)
+        return cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
     return cacheable(
-        request,
-        site,
-        ("page", language.code, page_path(language, page)),
-        lambda: render_page(site, language, page),
-        language=language.code,
+        request, page_body(site, language, page), language=language.code, max_age=site.settings.html_max_age
     )
 
 
@@ -111,62 +116,11 @@ async def remember_language(request: Request) -> Response:
 
 def not_found_response(request: Request, site: Site, language: Language | None = None) -> Response:
     language = language or preferred_language(request, site)
-    body = render_message(site, language, "not_found.html")
-    return Response(
-        body,
-        status_code=404,
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Language": language.code, "Cache-Control": "no-cache"},
-    )
-
-
-def unavailable_response(request: Request, site: Site, language: Language, page: Page) -> Response:
-    available = []
-    for other in site.languages:
-        if other.code != language.code and not other.is_pseudo and site.is_published(page, other):
-            title = site.translator(other).block(page.title).text
-            available.append({"url": page_path(other, page), "title": title, "language": other})
-    body = render_message(site, language, "unavailable.html", available=available)
-    return Response(
-        body,
-        status_code=404,
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Language": language.code, "Cache-Control": "no-cache"},
-    )
+    body = not_found_body(site, language)
+    return cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
-    return not_found_response(request, current_site(request))
-
-
-async def sitemap(request: Request) -> Response:
-    site = current_site(request)
-    return cacheable(request, site, ("sitemap",), lambda: render_sitemap(site), media_type="application/xml")
-
-
-async def robots(request: Request) -> Response:
-    site = current_site(request)
-    return cacheable(request, site, ("robots",), lambda: render_robots(site), media_type="text/plain")
-
-
-async def favicon(request: Request) -> Response:
-    asset = request.app.state.assets["favicon.svg"]
-    return RedirectResponse(asset.url, status_code=301)
-
-
-async def static_asset(request: Request) -> Response:
-    name = request.path_params["name"]
-    for asset in request.app.state.assets.values():
-        if asset.hashed_name == name:
-            return cacheable(
-                request,
-                current_site(request),
-                ("asset", name),
-                lambda body=asset.body: body,  # type: ignore[misc]
-                media_type=asset.media_type,
-                max_age=365 * 24 * 60 * 60,
-                immutable=True,
-            )
     return not_found_response(request, current_site(request))
 
 
@@ -178,23 +132,34 @@ async def show_status(request: Request) -> Response:
         return not_found_response(request, site)
     if request.path_params["lang"] != language.url_code:
         return RedirectResponse(f"/{language.url_code}/translation-status", status_code=301)
+    return cacheable(request, status_body(site, language), language=language.code, cache_control=NOT_FOUND_CACHE)
+
+
+async def sitemap(request: Request) -> Response:
+    site = current_site(request)
+    return cacheable(request, sitemap_body(site), media_type="application/xml", max_age=site.settings.html_max_age)
+
+
+async def robots(request: Request) -> Response:
+    site = current_site(request)
     return cacheable(
-        request,
-        site,
-        ("status", language.code),
-        lambda: render_message(
-            site,
-            language,
-            "status.html",
-            statuses=translation_status(site),
-            titles={
-                page.slug: site.translator(language).block(page.title)
-                for page in (*site.pages.values(), *site.topics.values())
-            },
-        ),
-        language=language.code,
-        max_age=0,
+        request, robots_body(site), media_type="text/plain; charset=utf-8", max_age=site.settings.html_max_age
     )
+
+
+async def favicon(request: Request) -> Response:
+    asset = request.app.state.assets["favicon.svg"]
+    return RedirectResponse(asset.url, status_code=301)
+
+
+async def static_asset(request: Request) -> Response:
+    site = current_site(request)
+    name = request.path_params["name"]
+    for asset in request.app.state.assets.values():
+        if asset.hashed_name == name:
+            cache = f"public, max-age={ASSET_MAX_AGE}, immutable"
+            return cacheable(request, asset_body(site, asset), media_type=asset.media_type, cache_control=cache)
+    return not_found_response(request, site)
 
 
 async def health(request: Request) -> Response:

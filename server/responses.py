@@ -1,0 +1,54 @@
+"""The body of every response the site stores, by kind: shared by the views and the static export."""
+
+from __future__ import annotations
+
+from .assets import Asset
+from .caching import Stored, stored
+from .content import Page
+from .languages import Language
+from .pages import render_message, render_page
+from .site import Site
+from .sitemap import render_robots, render_sitemap
+from .stats import translation_status
+from .urls import page_path
+
+
+def page_body(site: Site, language: Language, page: Page) -> Stored:
+    return stored(site, ("page", language.code, page.kind, page.slug), lambda: render_page(site, language, page))
+
+
+def not_found_body(site: Site, language: Language) -> Stored:
+    return stored(site, ("not-found", language.code), lambda: render_message(site, language, "not_found.html"))
+
+
+def unavailable_body(site: Site, language: Language, page: Page) -> Stored:
+    def render() -> str:
+        available = []
+        for other in site.languages:
+            if other.code != language.code and not other.is_pseudo and site.is_published(page, other):
+                title = site.translator(other).block(page.title).text
+                available.append({"url": page_path(other, page), "title": title, "language": other})
+        return render_message(site, language, "unavailable.html", available=available)
+
+    return stored(site, ("unavailable", language.code, page.kind, page.slug), render)
+
+
+def status_body(site: Site, language: Language) -> Stored:
+    def render() -> str:
+        translator = site.translator(language)
+        titles = {page.slug: translator.block(page.title) for page in (*site.pages.values(), *site.topics.values())}
+        return render_message(site, language, "status.html", statuses=translation_status(site), titles=titles)
+
+    return stored(site, ("status", language.code), render)
+
+
+def sitemap_body(site: Site) -> Stored:
+    return stored(site, ("sitemap",), lambda: render_sitemap(site))
+
+
+def robots_body(site: Site) -> Stored:
+    return stored(site, ("robots",), lambda: render_robots(site))
+
+
+def asset_body(site: Site, asset: Asset) -> Stored:
+    return stored(site, ("asset", asset.hashed_name), lambda: asset.body)
