@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="start a new language, e.g. `init pt_BR`")
     init.add_argument("locale", help="POSIX locale name for the folder under locales/, e.g. pt_BR or zh_Hant")
     compile_ = commands.add_parser("compile", help="check, then write .mo files for other gettext tools")
-    for command in (check, stats, update, init, compile_):
+    build = commands.add_parser("build", help="write the whole site as static files, for a CDN or nginx")
+    build.add_argument("out", type=Path, help="output folder: OUT/public is the web root")
+    for command in (check, stats, update, init, compile_, build):
         _add_path_options(command)
     return parser
 
@@ -75,6 +77,16 @@ def run_stats(settings: Settings) -> int:
     from .stats import format_status, translation_status
 
     print(format_status(translation_status(Site.load(settings))))
+    return 0
+
+
+def run_build(settings: Settings, out: Path) -> int:
+    from .app import create_app
+    from .export import build
+
+    app = create_app(settings)
+    count = build(app.state.holder.site, app.state.assets, out)
+    print(f"wrote {count} pages and files to {out / 'public'}")
     return 0
 
 
@@ -145,4 +157,6 @@ def main(argv: Sequence[str]) -> int:
         return run_check(settings)
     if args.command == "stats":
         return run_stats(settings)
+    if args.command == "build":
+        return run_build(settings, args.out)
     return run_workflow(args, settings)

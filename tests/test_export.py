@@ -1,0 +1,190 @@
+"""The static export is byte for byte what the server sends, and nginx serves it (and proxies the app)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from server import create_app
+from server.export import PUBLIC, build
+
+from .conftest import ROOT, free_port, repository_settings
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("export")
+    app = create_app(repository_settings())
+    build(app.state.holder.site, app.state.assets, out)
+    return out
+
+
+def url_for(relative: str) -> str:
+    url = "/" + relative
+    if url.endswith("/index.html"):
+        return url.removesuffix("index.html")
+    if url.endswith(".html") and not url.endswith("404.html"):
+        return url.removesuffix(".html")
+    return url
+
+
+def raw(client: TestClient, url: str, encoding: str) -> tuple[int, bytes, str]:
+    with client.stream("GET", url, headers={"Accept-Encoding": encoding}) as response:
+        return response.status_code, b"".join(response.iter_raw()), response.headers.get("content-encoding", "")
+
+
+def test_export_is_byte_identical_to_the_server_for_every_url(export: Path) -> None:
+    client = TestClient(create_app(repository_settings()), follow_redirects=False)
+    files = [path for path in (export / PUBLIC).rglob("*") if path.is_file() and path.suffix not in (".gz", ".br")]
+    assert len(files) > 80
+    for path in files:
+        relative = path.relative_to(export / PUBLIC).as_posix()
+        url = url_for(relative)
+        if relative.endswith("404.html"):
+            language = relative.split("/")[0] if "/" in relative else "en"
+            url = f"/{language}/this-page-does-not-exist"
+        status, body, coding = raw(client, url, "identity")
+        assert status == (404 if relative.endswith("404.html") else 200), url
+        assert body == path.read_bytes(), url
+        for encoding, suffix in (("gzip", ".gz"), ("br", ".br")):
+            compressed = path.with_name(path.name + suffix)
+            if compressed.exists():
+                status, body, coding = raw(client, url, encoding)
+                assert coding == encoding and body == compressed.read_bytes(), f"{url} ({encoding})"
+
+
+def test_every_page_in_every_language_is_exported(export: Path) -> None:
+    for language in ("en", "es", "fr", "de", "ar", "zh-hans", "hi"):
+        for page in ("index", "back-pain-miscarriage", "privacy", "topics/back-ache"):
+            assert (export / PUBLIC / language / f"{page}.html").exists()
+    assert (export / PUBLIC / "sitemap.xml").exists() and (export / PUBLIC / "robots.txt").exists()
+    assert list((export / PUBLIC / "static").glob("site.*.css.br"))
+    assert not (export / PUBLIC / "en-xa").exists()
+
+
+def nginx_available() -> None:
+    if Path(NGINX).exists() and BROTLI_MODULE.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            "nginx or its brotli module is missing: .ci/run must install nginx and libnginx-mod-http-brotli-static"
+        )
+    pytest.skip("nginx not installed: apt-get install nginx libnginx-mod-http-brotli-static")
+
+
+def configure(config: str, folder: Path, port: int, **replacements: str) -> Path:
+    text = (ROOT / "deploy" / config).read_text(encoding="utf-8")
+    text = text.replace("127.0.0.1:8080", f"127.0.0.1:{port}").replace("/run/", f"{folder}/")
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    path = folder / config
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@contextmanager
+def running(command: list[str], port: int, **options: Any) -> Iterator[str]:
+    """A server process, once it answers on its port."""
+    process = subprocess.Popen(command, **options)
+    try:
+        wait_for(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def nginx_command(config: Path) -> list[str]:
+    user = " user root;" if os.geteuid() == 0 else ""  # as root, workers must be able to read tmp_path
+    return [NGINX, "-c", str(config), "-e", "stderr", "-g", "daemon off;" + user]
+
+
+def wait_for(port: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def check_site(base: str) -> None:
+    """What a reader gets, whoever serves the site."""
+    with httpx.Client(base_url=base, follow_redirects=False) as http:
+        redirect = http.get("/", headers={"Accept-Language": "es;q=0.9, fr;q=0.8"})
+        assert redirect.status_code == 302
+        assert redirect.headers["location"].endswith("/es/")
+        assert redirect.headers["location"].startswith("/")  # never an absolute URL from the Host header
+        assert redirect.headers["vary"] == "Accept-Language, Cookie"
+        assert http.get("/", headers={"Accept-Language": "zh-CN"}).headers["location"] == "/zh-hans/"
+        assert http.get("/", headers={"Accept-Language": "ca-ES, de-AT"}).headers["location"] == "/de/"
+        assert http.get("/", headers={"Cookie": "site_language=ar"}).headers["location"] == "/ar/"
+
+        page = http.get("/fr/back-pain-miscarriage", headers={"Accept-Encoding": "br"})
+        assert page.status_code == 200
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert page.headers["content-encoding"] == "br"
+        assert "Accept-Encoding" in page.headers["vary"]
+        assert page.headers["content-language"] == "fr"
+        assert "max-age=300" in page.headers["cache-control"]
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert '<html lang="fr" dir="ltr">' in page.text
+        assert "server" not in page.headers or "/" not in page.headers["server"]  # no version
+
+        gzip = http.get("/ar/", headers={"Accept-Encoding": "gzip"})
+        assert gzip.headers["content-encoding"] == "gzip" and 'dir="rtl"' in gzip.text
+
+        missing = http.get("/de/no-such-page")
+        assert missing.status_code == 404
+        assert '<html lang="de" dir="ltr">' in missing.text
+        assert missing.headers["content-language"] == "de"
+
+        css = http.get(page.text.split('rel="stylesheet" href="')[1].split('"')[0])
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+        assert "immutable" in css.headers["cache-control"]
+
+        choose = http.get("/choose-language/zh-hans/topics/back-ache")
+        assert choose.status_code == 303
+        assert choose.headers["location"].endswith("/zh-hans/topics/back-ache")
+        assert choose.headers["set-cookie"].startswith("site_language=zh-Hans;")
+        assert http.get("/choose-language/xx/").status_code == 404
+
+        assert http.get("/favicon.ico").status_code == 301
+        assert "<urlset" in http.get("/sitemap.xml").text
+
+
+def test_nginx_serves_the_export(export: Path, tmp_path: Path) -> None:
+    nginx_available()
+    port = free_port()
+    config = configure("nginx.conf", tmp_path, port, **{"/srv/site": str(export)})
+    with running(nginx_command(config), port) as base:
+        check_site(base)
+        page = httpx.get(base + "/es/privacy", headers={"Accept-Encoding": "identity"})
+        assert page.content == (export / PUBLIC / "es/privacy.html").read_bytes()
+
+
+def test_nginx_proxies_several_uvicorn_workers(tmp_path: Path) -> None:
+    nginx_available()
+    app_port, port = free_port(), free_port()
+    environ = {**os.environ, "SITE_BASE_URL": f"http://127.0.0.1:{port}"}
+    config = configure("nginx-proxy.conf", tmp_path, port, **{"127.0.0.1:8001": f"127.0.0.1:{app_port}"})
+    app = [sys.executable, "-m", "server", "--port", str(app_port), "--workers", "2"]
+    with running(app, app_port, cwd=ROOT, env=environ), running(nginx_command(config), port) as base:
+        check_site(base)
