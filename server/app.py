@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from . import views
 from .assets import load_assets
+from .fastpath import FastPathMiddleware
 from .reloading import SiteHolder
 from .security import SecurityHeadersMiddleware
 from .settings import Settings
@@ -38,7 +39,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         debug=False,  # never a traceback page, whatever the settings
         routes=routes,
-        middleware=[Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https)],
+        middleware=[
+            Middleware(FastPathMiddleware),
+            Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
+        ],
         exception_handlers={404: views.not_found, 405: views.not_found},
     )
     app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header

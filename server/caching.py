@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 
 import brotli
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .security import security_headers
 from .site import Site
 
 MIN_COMPRESS_SIZE = 512  # below this, compression headers cost more than they save
@@ -45,7 +46,7 @@ def stored(site: Site, key: Hashable, render: Callable[[], str | bytes]) -> Stor
     return found
 
 
-def accepted_encoding(accept_encoding: str, available: dict[str, bytes]) -> str | None:
+def accepted_encoding(accept_encoding: str, available: Collection[str]) -> str | None:
     """The best pre-compressed variant the client accepts: Brotli, then gzip.
 
     >>> accepted_encoding("gzip, deflate, br", {"br": b"", "gzip": b""})
@@ -74,6 +75,46 @@ def is_not_modified(if_none_match: str, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A stored response as raw ASGI messages: one per content-coding, plus the 304."""
+
+    status: int
+    etag: str
+    variants: dict[str, tuple[list[tuple[bytes, bytes]], bytes]]  # coding ("" = identity) -> headers, body
+    not_modified: list[tuple[bytes, bytes]]
+
+    def choose(self, accept_encoding: str, if_none_match: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        if self.status == 200 and if_none_match and is_not_modified(if_none_match, self.etag):
+            return 304, self.not_modified, b""
+        coding = accepted_encoding(accept_encoding, self.variants) if len(self.variants) > 1 else None
+        headers, body = self.variants[coding or ""]
+        return self.status, headers, body
+
+
+def prepare(entry: Stored, status: int, headers: dict[str, str], media_type: str) -> Prepared:
+    def raw(extra: dict[str, str], length: int | None) -> list[tuple[bytes, bytes]]:
+        merged = {**headers, **extra}
+        if length is not None:
+            merged = {"content-type": media_type, "content-length": str(length), **merged}
+        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in merged.items()]
+
+    variants = {"": (raw({}, len(entry.body)), entry.body)}
+    for coding, body in entry.encoded.items():
+        variants[coding] = (raw({"Content-Encoding": coding}, len(body)), body)
+    return Prepared(status, entry.etag, variants, raw({}, None))
+
+
+class PreparedResponse(Response):
+    """Sends a Prepared variant as it is: no header building per request."""
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status_code = status
+        self.body = body
+        self.raw_headers = list(headers)
+        self.background = None
+
+
 def cacheable(
     request: Request,
     entry: Stored,
@@ -84,17 +125,24 @@ def cacheable(
     max_age: int = 0,
     cache_control: str | None = None,
 ) -> Response:
-    """A response for a stored body: the best encoding the client accepts, or 304 if it has it."""
-    headers = {"ETag": entry.etag, "Cache-Control": cache_control or f"public, max-age={max_age}"}
-    if entry.encoded:
-        headers["Vary"] = "Accept-Encoding"
-    if language:
-        headers["Content-Language"] = language
-    if status_code == 200 and is_not_modified(request.headers.get("if-none-match", ""), entry.etag):
-        return Response(status_code=304, headers=headers)
-    coding = accepted_encoding(request.headers.get("accept-encoding", ""), entry.encoded)
-    body = entry.body
-    if coding:
-        headers["Content-Encoding"] = coding
-        body = entry.encoded[coding]
-    return Response(body, status_code=status_code, media_type=media_type, headers=headers)
+    """A response for a stored body: the best encoding the client accepts, or 304 if it has it.
+
+    A 200 is also remembered by URL path, so the next request for it skips routing (fastpath.py).
+    """
+    site: Site = request.app.state.holder.site
+    key = (request.url.path, status_code, language, media_type, cache_control or max_age)
+    prepared = site.prepared.get(key)
+    if not isinstance(prepared, Prepared) or prepared.etag != entry.etag:
+        headers = {"ETag": entry.etag, "Cache-Control": cache_control or f"public, max-age={max_age}"}
+        if entry.encoded:
+            headers["Vary"] = "Accept-Encoding"
+        if language:
+            headers["Content-Language"] = language
+        headers.update(security_headers(site.settings.behind_https))
+        prepared = prepare(entry, status_code, headers, media_type)
+        site.prepared[key] = prepared
+        if status_code == 200 and request.method in ("GET", "HEAD"):
+            site.prepared[request.url.path] = prepared
+    accept_encoding = request.headers.get("accept-encoding", "")
+    status, raw_headers, body = prepared.choose(accept_encoding, request.headers.get("if-none-match", ""))
+    return PreparedResponse(status, raw_headers, body)

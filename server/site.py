@@ -38,6 +38,8 @@ class Site:
     problems: tuple[str, ...] = field(default=())
     # Responses rendered from this site, by key; a reload makes a new Site and so a new store.
     rendered: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    # Those responses as raw ASGI messages, by URL path for the fast path (caching.Prepared).
+    prepared: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(
