@@ -146,3 +146,35 @@ def cacheable(
     accept_encoding = request.headers.get("accept-encoding", "")
     status, raw_headers, body = prepared.choose(accept_encoding, request.headers.get("if-none-match", ""))
     return PreparedResponse(status, raw_headers, body)
+
+
+def carry_over(old: Site, new: Site) -> int:
+    """Move to a reloaded site the stored responses whose inputs did not change; returns how many.
+
+    A page depends on the content and templates, its language's catalogs, and which pages are
+    published in which language (the switcher, alternates and sitemap list them).
+    """
+    if old.digests.get("source") != new.digests.get("source") or old.settings != new.settings:
+        return 0
+    same_publication = old.published == new.published
+    kept = 0
+    for key, entry in old.rendered.items():
+        if not isinstance(key, tuple) or not key:
+            continue
+        kind = key[0]
+        if kind == "asset":
+            keep = True
+        elif kind in ("sitemap", "robots"):
+            keep = same_publication
+        elif kind in ("page", "not-found", "unavailable"):
+            keep = same_publication and key[1] in new.digests and old.digests.get(key[1]) == new.digests[key[1]]
+        else:
+            keep = False  # the translation status depends on every catalog
+        if keep:
+            new.rendered[key] = entry
+            kept += 1
+    etags = {entry.etag for entry in new.rendered.values() if isinstance(entry, Stored)}
+    for key, prepared in old.prepared.items():
+        if isinstance(prepared, Prepared) and prepared.etag in etags:
+            new.prepared[key] = prepared
+    return kept

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .caching import carry_over
 from .settings import Settings
 from .site import Site
 
@@ -75,8 +76,9 @@ class SiteHolder:
                 log.exception("reload failed; serving the last good version")
                 self._fingerprint = current
                 return False
+            kept = carry_over(self._site, new_site)
             old_site, self._site, self._fingerprint = self._site, new_site, current
-            log.info("reloaded the site after a file changed")
+            log.info("reloaded the site after a file changed; kept %d unchanged pages", kept)
         for callback in self.on_reload:
             callback(old_site, new_site)
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Site:
     interface_template: Catalog  # the interface .pot: every interface message
     environment: Environment
     problems: tuple[str, ...] = field(default=())
+    # What each part was built from: "source" (content, templates, .pot) and each language's catalogs.
+    digests: Mapping[str, str] = field(default_factory=dict)
     # Responses rendered from this site, by key; a reload makes a new Site and so a new store.
     rendered: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
     # Those responses as raw ASGI messages, by URL path for the fast path (caching.Prepared).
@@ -68,6 +71,10 @@ class Site:
             problems.append(problem)
             log.warning("%s", problem)
         return cls(
+            digests={
+                **{language.code: "" for language in languages},  # the source and pseudo-locales: no catalogs
+                **_digests(settings, [language.catalog_name for language in languages[1:] if not language.is_pseudo]),
+            },
             settings=settings,
             source=source,
             languages=tuple(languages),
@@ -77,6 +84,16 @@ class Site:
             interface_template=interface_template,
             environment=environment,
             problems=tuple(problems),
+        )
+
+    @property
+    def published(self) -> frozenset[tuple[str, str, str]]:
+        """(language, kind, slug) of every page live in a language: what switchers and sitemaps show."""
+        return frozenset(
+            (language.code, page.kind, page.slug)
+            for language in self.languages
+            for page in (*self.pages.values(), *self.topics.values())
+            if self.is_published(page, language)
         )
 
     def language(self, code: str) -> Language | None:
@@ -120,6 +137,28 @@ class Site:
             elif interface.gettext(message.id) is None:
                 return False
         return True
+
+
+def _digests(settings: Settings, catalog_names: list[str]) -> dict[str, str]:
+    def digest(paths: list[Path]) -> str:
+        hasher = hashlib.sha256()
+        for path in sorted(paths):
+            hasher.update(str(path).encode())
+            try:
+                hasher.update(path.read_bytes())
+            except OSError:
+                hasher.update(b"unreadable")
+        return hasher.hexdigest()
+
+    source = [
+        *settings.content_dir.rglob("*.md"),
+        *settings.templates_dir.rglob("*.html"),
+        *settings.locales_dir.glob("*.pot"),
+    ]
+    digests = {"source": digest(source)}
+    for name in catalog_names:
+        digests[code_from_catalog_name(name)] = digest(list((settings.locales_dir / name).rglob("*.po")))
+    return digests
 
 
 def _load_pages(

@@ -144,3 +144,28 @@ def test_the_server_never_writes_to_content_or_locales(site_copy: Path, make_cli
         client.get(url)
     after = {path: path.read_bytes() for path in site_copy.rglob("*") if path.is_file()}
     assert before == after
+
+
+def test_a_reload_re_renders_only_what_changed(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
+    po = site_copy / "locales/fr/LC_MESSAGES/content.po"
+    messages = french(site_copy, "Premier titre")
+    write_catalog(po, "fr", messages)
+    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", {**messages, TITLE: "Rückenschmerzen"})
+    client = make_client(reload=True)
+    holder = client.app.state.holder  # type: ignore[attr-defined]
+    for url in ("/en/back-pain-third-trimester", "/de/back-pain-third-trimester", URL):
+        client.get(url)
+    before = dict(holder.site.rendered)
+    messages["Why it happens"] = "Pourquoi"  # not a required block: publication is unchanged
+    write_catalog(po, "fr", messages)
+    assert "Pourquoi" in client.get(URL).text
+    after = holder.site.rendered
+    unchanged = [key for key in before if key[1] in ("en", "de")]
+    assert unchanged and all(after.get(key) is before[key] for key in unchanged)
+    assert all(key not in after or after[key] is not before[key] for key in before if key[1] == "fr")
+
+    (site_copy / "templates/_head_links.html").write_text(
+        (site_copy / "templates/_head_links.html").read_text() + "\n<!-- changed -->\n"
+    )
+    client.get(URL)
+    assert not any(holder.site.rendered.get(key) is before[key] for key in unchanged)

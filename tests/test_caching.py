@@ -1,0 +1,74 @@
+"""Rendered once, served many times: ETags, 304s, encodings, cache headers, HEAD."""
+
+from __future__ import annotations
+
+import gzip
+
+import brotli
+import pytest
+from starlette.testclient import TestClient
+
+URL = "/en/back-pain-miscarriage"
+
+
+def raw(client: TestClient, method: str, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    with client.stream(method, url, headers=headers) as response:
+        return response.status_code, dict(response.headers), b"".join(response.iter_raw())
+
+
+def test_strong_etag_and_304(client: TestClient) -> None:
+    status, headers, body = raw(client, "GET", URL, **{"Accept-Encoding": "identity"})
+    etag = headers["etag"]
+    assert status == 200 and etag.startswith('"') and not etag.startswith("W/")
+    for _ in range(2):  # the first answer goes through routing, the next through the fast path
+        status, headers, body = raw(client, "GET", URL, **{"If-None-Match": etag})
+        assert status == 304 and body == b""
+        assert headers["etag"] == etag and headers["cache-control"] == "public, max-age=300"
+        assert "content-security-policy" in headers
+    assert raw(client, "GET", URL, **{"If-None-Match": '"other"'})[0] == 200
+
+
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+def test_precompressed_variants_are_chosen_by_accept_encoding(client: TestClient, coding: str) -> None:
+    plain = raw(client, "GET", URL, **{"Accept-Encoding": "identity"})[2]
+    for _ in range(2):
+        status, headers, body = raw(client, "GET", URL, **{"Accept-Encoding": f"{coding}, deflate"})
+        assert headers["content-encoding"] == coding
+        assert headers["vary"] == "Accept-Encoding"
+        assert int(headers["content-length"]) == len(body) < len(plain)
+        assert (brotli.decompress(body) if coding == "br" else gzip.decompress(body)) == plain
+
+
+def test_refused_encodings_are_not_sent(client: TestClient) -> None:
+    headers = raw(client, "GET", URL, **{"Accept-Encoding": "br;q=0, gzip;q=0"})[1]
+    assert "content-encoding" not in headers
+
+
+def test_head_has_headers_and_no_body(client: TestClient) -> None:
+    get = raw(client, "GET", URL, **{"Accept-Encoding": "identity"})
+    for _ in range(2):
+        status, headers, body = raw(client, "HEAD", URL, **{"Accept-Encoding": "identity"})
+        assert status == 200 and body == b""
+        assert headers["etag"] == get[1]["etag"] and headers["content-length"] == str(len(get[2]))
+
+
+def test_cache_control_suits_each_kind_of_response(client: TestClient) -> None:
+    assert client.get(URL).headers["cache-control"] == "public, max-age=300"
+    css = client.get("/en/").text.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert client.get(css).headers["cache-control"] == "public, max-age=31536000, immutable"
+    root = client.get("/", headers={"Accept-Language": "fr"})
+    assert root.headers["cache-control"] == "private, no-cache"
+    assert root.headers["vary"] == "Accept-Language, Cookie"
+    assert client.get("/en/nowhere").headers["cache-control"] == "no-cache"
+    assert client.get("/choose-language/en/").headers["cache-control"] == "no-store"
+
+
+def test_each_page_is_rendered_once(client: TestClient) -> None:
+    holder = client.app.state.holder  # type: ignore[attr-defined]
+    client.get(URL)
+    stored = dict(holder.site.rendered)
+    for _ in range(3):
+        client.get(URL)
+        client.get(URL, headers={"Accept-Encoding": "gzip"})
+    assert holder.site.rendered == stored
+    assert all(holder.site.rendered[key] is stored[key] for key in stored)
