@@ -40,10 +40,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=False,  # never a traceback page, whatever the settings
         routes=routes,
         middleware=[
-            Middleware(FastPathMiddleware),
             Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
+            Middleware(FastPathMiddleware),
         ],
-        exception_handlers={404: views.not_found, 405: views.not_found},
+        exception_handlers={404: views.not_found, 405: views.not_found, Exception: views.server_error},
     )
     app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header
     app.state.settings = settings

@@ -11,7 +11,6 @@ import brotli
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .security import security_headers
 from .site import Site
 
 MIN_COMPRESS_SIZE = 512  # below this, compression headers cost more than they save
@@ -138,7 +137,6 @@ def cacheable(
             headers["Vary"] = "Accept-Encoding"
         if language:
             headers["Content-Language"] = language
-        headers.update(security_headers(site.settings.behind_https))
         prepared = prepare(entry, status_code, headers, media_type)
         site.prepared[key] = prepared
         if status_code == 200 and request.method in ("GET", "HEAD"):

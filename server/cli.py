@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -116,9 +117,16 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args, environ)
     except ValueError as error:
-        print(f"error: {error}")
+        print(f"error: {error}", file=sys.stderr)
         return 2
     os.environ.update({key: value for key, value in environ.items() if key.startswith("SITE_")})
+    from .app import create_app
+
+    try:
+        app = create_app(settings)  # fail here, in one sentence, rather than in every worker
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.reload or args.workers > 1:
         # Reloading and several workers need an import string; each worker reads the same SITE_* variables.
         uvicorn.run(
@@ -133,13 +141,6 @@ def serve(args: argparse.Namespace) -> int:
             server_header=False,
         )
         return 0
-    from .app import create_app
-
-    try:
-        app = create_app(settings)
-    except ValueError as error:
-        print(f"error: {error}")
-        return 2
     uvicorn.run(app, host=args.host, port=args.port, server_header=False)
     return 0
 

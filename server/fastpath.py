@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .caching import Prepared
+from .reloading import SiteHolder
 
 
 class FastPathMiddleware:
@@ -16,12 +17,15 @@ class FastPathMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.holder: SiteHolder | None = None  # the app's, found on the first request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["query_string"]:
             await self.app(scope, receive, send)
             return
-        site = scope["app"].state.holder.site
+        if self.holder is None:
+            self.holder = scope["app"].state.holder
+        site = self.holder.site
         prepared = site.prepared.get(scope["path"])
         if not isinstance(prepared, Prepared):
             await self.app(scope, receive, send)

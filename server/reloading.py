@@ -54,12 +54,11 @@ class SiteHolder:
         self._fingerprint = fingerprint(settings)
         self._site = Site.load(settings, static_urls=self.static_urls)
         self._checked_at = clock()
-        self.on_reload: list[Callable[[Site, Site], None]] = []
+        self._interval = 0.0 if settings.reload else settings.reload_interval
 
     @property
     def site(self) -> Site:
-        interval = 0.0 if self.settings.reload else self.settings.reload_interval
-        if self._clock() - self._checked_at >= interval:
+        if self._clock() - self._checked_at >= self._interval:
             self.refresh()
         return self._site
 
@@ -77,8 +76,6 @@ class SiteHolder:
                 self._fingerprint = current
                 return False
             kept = carry_over(self._site, new_site)
-            old_site, self._site, self._fingerprint = self._site, new_site, current
+            self._site, self._fingerprint = new_site, current
             log.info("reloaded the site after a file changed; kept %d unchanged pages", kept)
-        for callback in self.on_reload:
-            callback(old_site, new_site)
         return True

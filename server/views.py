@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from .caching import cacheable
 from .content import Page
 from .languages import Language, find_by_url_code, negotiate
+from .pages import render_message
 from .responses import (
     asset_body,
     not_found_body,
@@ -17,8 +20,11 @@ from .responses import (
     status_body,
     unavailable_body,
 )
+from .security import security_headers
 from .site import Site
 from .urls import page_path
+
+log = logging.getLogger("server.views")
 
 LANGUAGE_COOKIE = "site_language"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # the reader's choice is kept for a year
@@ -118,6 +124,21 @@ def not_found_response(request: Request, site: Site, language: Language | None =
     language = language or preferred_language(request, site)
     body = not_found_body(site, language)
     return cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A short localized page; never a traceback, a path or a version."""
+    log.exception("error while answering %s", request.url.path, exc_info=exc)
+    # Starlette answers errors outside the middleware, so this response sets the headers itself.
+    headers = {**security_headers(request.app.state.settings.behind_https), "Cache-Control": "no-store"}
+    try:
+        site = current_site(request)
+        language = preferred_language(request, site)
+        body = render_message(site, language, "error.html")
+    except Exception:  # noqa: BLE001 - the error page must not fail in turn
+        return PlainTextResponse("Sorry, there is a problem with the service.", status_code=500, headers=headers)
+    headers["Content-Language"] = language.code
+    return Response(body, status_code=500, media_type="text/html; charset=utf-8", headers=headers)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
