@@ -180,14 +180,14 @@ def test_graceful_shutdown_finishes_requests_in_flight() -> None:
     stop = threading.Event()
 
     def reader() -> None:
-        with httpx.Client(timeout=10) as client:
+        with httpx.Client(timeout=10, headers={"Accept-Encoding": "identity"}) as client:
             while not stop.is_set():
                 try:
                     response = client.get(f"http://127.0.0.1:{port}/en/back-pain-miscarriage")
                     results.append("ok" if len(response.content) == int(response.headers["content-length"]) else "cut")
-                except (httpx.ConnectError, httpx.RemoteProtocolError) as error:
-                    # refused or closed before any response: not a request that was in flight
-                    results.append("cut" if "incomplete" in str(error) or "body" in str(error) else "refused")
+                except httpx.TransportError as error:
+                    # a body cut short is a request that was in flight; anything else never started
+                    results.append("cut" if "complete message body" in str(error) else "refused")
                     time.sleep(0.01)
 
     with server_process(port=port) as process:
@@ -196,7 +196,8 @@ def test_graceful_shutdown_finishes_requests_in_flight() -> None:
             thread.start()
         time.sleep(1.5)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
+        # uvicorn finishes open requests, then re-raises SIGTERM so the exit status tells why it stopped
+        assert process.wait(timeout=20) in (0, -signal.SIGTERM)
         stop.set()
         for thread in threads:
             thread.join(timeout=20)
