@@ -121,9 +121,14 @@ async def remember_language(request: Request) -> Response:
 
 
 def not_found_response(request: Request, site: Site, language: Language | None = None) -> Response:
+    """A 404 in the URL's language, or else in the reader's (and then it varies with their headers)."""
+    negotiated = language is None
     language = language or preferred_language(request, site)
     body = not_found_body(site, language)
-    return cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
+    response = cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
+    if negotiated:
+        response.headers.append("Vary", "Accept-Language, Cookie")
+    return response
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -245,3 +245,8 @@ def test_stylesheet_is_served_with_a_hashed_name_and_long_cache(client: TestClie
 
 def test_health(client: TestClient) -> None:
     assert client.get("/healthz").text == "ok"
+
+
+def test_a_404_chosen_from_the_readers_headers_varies_with_them(client: TestClient) -> None:
+    assert "Accept-Language" in client.get("/nowhere").headers.get("vary", "")
+    assert "Accept-Language" not in client.get("/en/nowhere").headers.get("vary", "")
