@@ -61,9 +61,12 @@ def wait_until_served(url: str, timeout: float = 60) -> float:
     raise RuntimeError(f"{url} was not served within {timeout}s")
 
 
-def _milliseconds(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+def _percentile_ms(output: str, percent: int) -> float:
+    """A latency percentile from wrk's --latency distribution, in milliseconds (nan if absent)."""
+    found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    if not found:
+        return float("nan")
+    return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[found.group(2)]
 
 
 def wrk(url: str, seconds: int, headers: dict[str, str] | None = None, script: Path | None = None) -> Load:
@@ -73,11 +76,11 @@ def wrk(url: str, seconds: int, headers: dict[str, str] | None = None, script: P
     if script:
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _milliseconds(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _milliseconds(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout) (\d+)", output))
-    return Load(rps, p50, p99, errors)
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not found:
+        raise RuntimeError(f"wrk printed no rate for {url}:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses:|timeout) (\d+)", output))
+    return Load(float(found.group(1)), _percentile_ms(output, 50), _percentile_ms(output, 99), errors)
 
 
 def rss_kib(pid: int) -> int:
