@@ -135,12 +135,16 @@ def live_server() -> Iterator[str]:
         yield url
 
 
+BROWSER_MISSING = pytest.StashKey[bool]()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
     """One Chromium for the whole session (see shared/BROWSER.md)."""
     if importlib.util.find_spec("playwright") is None or not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(INSTALL_HINT + " (CI=true: a missing browser is a failure)")
+        request.config.stash[BROWSER_MISSING] = True
         pytest.skip(INSTALL_HINT)
     for language in ("en", "es", "fr", "de", "ar", "zh-Hans", "hi", "en-XA", "ar-XB"):
         (SCREENSHOT_DIR / language).mkdir(parents=True, exist_ok=True)
@@ -152,6 +156,8 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.stash.get(BROWSER_MISSING, False):
+        terminalreporter.write_line(f"browser tests skipped. {INSTALL_HINT}")
     if SCREENSHOT_DIR.exists() and any(SCREENSHOT_DIR.rglob("*.png")):
         terminalreporter.write_line(f"screenshots of every page: {SCREENSHOT_DIR}")
