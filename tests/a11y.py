@@ -7,9 +7,13 @@ can fail, on deliberately broken pages (tests/test_browser_checks.py).
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 
 from .conftest import ROOT
@@ -259,12 +263,6 @@ def print_problems(page: Page, *, is_article: bool) -> list[str]:
 
 def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
     """Validate many pages with one Nu HTML Checker run (Java and `npm ci` needed)."""
-    import os
-    import shutil
-    import subprocess
-
-    import pytest
-
     if shutil.which("java") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("java is missing: .ci/run must install default-jre-headless for the Nu HTML Checker")
