@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import hypothesis
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 ROOT = REPOSITORY_ROOT
+
+# CI runs the same examples every time (no flaky discoveries on a slow machine); locally they vary.
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis.settings.register_profile("dev", deadline=None)
+hypothesis.settings.register_profile("thorough", deadline=None, max_examples=3000)
+hypothesis.settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 def repository_settings(**changes: object) -> Settings:
