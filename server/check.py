@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.catalog import Catalog, Message, TranslationError
+from babel.messages.catalog import Catalog, Message
 
 from .catalogs import DOMAINS, CatalogError, catalog_path, plural_forms_mismatch, read_catalog, template_path
 from .content import ContentError, Page, load_page
 from .inline import markup_signature, raw_html
 from .languages import code_from_catalog_name
 from .settings import Settings
-from .site import _broken_references
+from .site import broken_references
 from .translation import placeholders
 
 CLAIMS_FILE = "claims.toml"
@@ -147,7 +147,7 @@ def check_content(content_dir: Path) -> list[Problem]:
             problems.append(Problem(error.path, error.lineno, str(error).split(": ", 1)[-1]))
             continue
         (topics if page.kind == "topic" else pages)[page.slug] = page
-    for problem in _broken_references(pages, topics):
+    for problem in broken_references(pages, topics):
         where, lineno, message = problem.split(":", 2)
         problems.append(Problem(where, int(lineno), message.strip()))
     return problems
@@ -184,6 +184,3 @@ def check_all(settings: Settings) -> list[Problem]:
                 continue
             problems.extend(check_catalog(path, name, domain, templates[domain], name in complete))
     return problems
-
-
-__all__ = ["Problem", "TranslationError", "check_all", "check_catalog", "check_content"]

@@ -67,7 +67,7 @@ class Site:
                     "content": pseudo_table(content_messages, (), code),
                 }
         environment = _load_environment(settings, previous, problems, static_urls or {})
-        for problem in _broken_references(pages, topics):
+        for problem in broken_references(pages, topics):
             problems.append(problem)
             log.warning("%s", problem)
         return cls(
@@ -261,7 +261,7 @@ def _load_environment(
     return environment
 
 
-def _broken_references(pages: Mapping[str, Page], topics: Mapping[str, Page]) -> list[str]:
+def broken_references(pages: Mapping[str, Page], topics: Mapping[str, Page]) -> list[str]:
     problems = []
     for page in (*pages.values(), *topics.values()):
         for topic in page.topics:
