@@ -129,7 +129,8 @@ def cacheable(
     A 200 is also remembered by URL path, so the next request for it skips routing (fastpath.py).
     """
     site: Site = request.app.state.holder.site
-    key = (request.url.path, status_code, language, media_type, cache_control or max_age)
+    # Keyed by the stored body, not the path, so hostile 404 paths cannot grow the store.
+    key = (entry.etag, status_code, language, media_type, cache_control or max_age)
     prepared = site.prepared.get(key)
     if not isinstance(prepared, Prepared) or prepared.etag != entry.etag:
         headers = {"ETag": entry.etag, "Cache-Control": cache_control or f"public, max-age={max_age}"}

@@ -72,3 +72,12 @@ def test_each_page_is_rendered_once(client: TestClient) -> None:
         client.get(URL, headers={"Accept-Encoding": "gzip"})
     assert holder.site.rendered == stored
     assert all(holder.site.rendered[key] is stored[key] for key in stored)
+
+
+def test_not_found_paths_do_not_grow_the_store(client: TestClient) -> None:
+    holder = client.app.state.holder  # type: ignore[attr-defined]
+    client.get("/en/nowhere-0")
+    size = len(holder.site.prepared)
+    for index in range(1, 50):
+        assert client.get(f"/en/nowhere-{index}").status_code == 404
+    assert len(holder.site.prepared) == size
