@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = "back-pain-miscarriage"
@@ -54,9 +54,9 @@ def wait_until_served(url: str, timeout: float = 60) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         try:
-            if httpx.get(url, timeout=2).status_code < 500:
+            if httpx2.get(url, timeout=2).status_code < 500:
                 return time.monotonic() - start
-        except httpx.TransportError:
+        except httpx2.TransportError:
             time.sleep(0.01)
     raise RuntimeError(f"{url} was not served within {timeout}s")
 
@@ -130,12 +130,12 @@ def site_env(content: Path | None = None, locales: Path | None = None) -> dict[s
 
 
 def all_urls(base: str) -> list[str]:
-    sitemap = httpx.get(base + "/sitemap.xml").text
+    sitemap = httpx2.get(base + "/sitemap.xml").text
     return [base + re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
 
 
 def warm(urls: list[str]) -> None:
-    with httpx.Client(timeout=30) as client:
+    with httpx2.Client(timeout=30) as client:
         for url in urls:
             client.get(url)
 
@@ -201,7 +201,7 @@ def main() -> int:
             lines.append(row("article /en/ from the export under nginx", nginx_load, ceiling))
             redirect = wrk(f"{base}/", args.seconds, {"Accept-Language": "es;q=0.9, fr;q=0.8"})
             lines.append(row("/ language redirect under uvicorn", redirect, ceiling))
-            etag = httpx.get(f"{base}/en/{ARTICLE}").headers["etag"]
+            etag = httpx2.get(f"{base}/en/{ARTICLE}").headers["etag"]
             revalidation = wrk(f"{base}/en/{ARTICLE}", args.seconds, {"If-None-Match": etag})
             lines.append(row("304 revalidation of /en/ under uvicorn", revalidation, ceiling))
             memory_all = rss_kib(site.pid)

@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
             Middleware(FastPathMiddleware),
         ],
-        exception_handlers={404: views.not_found, 405: views.not_found, Exception: views.server_error},
+        exception_handlers={404: views.not_found, 405: views.method_not_allowed, Exception: views.server_error},
     )
     app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header
     app.state.settings = settings

@@ -52,8 +52,11 @@ def accepted_encoding(accept_encoding: str, available: Collection[str]) -> str |
     'br'
     >>> accepted_encoding("gzip;q=0, br;q=0", {"br": b"", "gzip": b""}) is None
     True
+    >>> accepted_encoding("br;q=0, *", {"br": b"", "gzip": b""})
+    'gzip'
     """
-    accepted = set()
+    accepted: set[str] = set()
+    refused: set[str] = set()
     for item in accept_encoding[:1024].lower().split(",")[:32]:
         coding, _, params = item.strip().partition(";")
         name, _, value = params.strip().partition("=")
@@ -61,10 +64,10 @@ def accepted_encoding(accept_encoding: str, available: Collection[str]) -> str |
             quality = float(value) if name.strip() == "q" else 1.0
         except ValueError:
             quality = 1.0
-        if quality > 0:  # q=0 means "not acceptable"; NaN compares false and is dropped too
-            accepted.add(coding.strip())
+        # q=0 means "not acceptable", and an explicit refusal beats `*`; NaN compares false and is refused too
+        (accepted if quality > 0 else refused).add(coding.strip())
     for coding in ("br", "gzip"):
-        if coding in available and (coding in accepted or "*" in accepted):
+        if coding in available and coding not in refused and (coding in accepted or "*" in accepted):
             return coding
     return None
 

@@ -18,7 +18,9 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.plural import to_gettext
 
 DOMAINS = ("interface", "content")  # interface: templates and Python; content: the Markdown pages
-PLURAL_SAMPLE = range(0, 1001)  # the counts a page can show (minutes, articles) lie well inside this
+# Counts a page can show (minutes, articles) lie well inside 0..1000; CLDR's "many" for French,
+# Spanish and Portuguese starts at a million, so a few large counts are sampled too.
+PLURAL_SAMPLE = (*range(0, 1001), *(m * 10**e + r for e in (6, 9) for m in (1, 2, 5) for r in (0, 1, 2, 5, 11, 21)))
 CLDR_CATEGORY_ORDER = ("zero", "one", "two", "few", "many", "other")
 
 log = logging.getLogger("server.catalogs")
@@ -121,10 +123,10 @@ def read_catalog(path: Path) -> Catalog:
 
 
 def plural_index_function(catalog: Catalog, path: Path) -> Callable[[int], int]:
-    try:
-        return gettext.c2py(catalog.plural_expr)
-    except (ValueError, SyntaxError) as error:
-        raise CatalogError(path, _header_line(path, "Plural-Forms"), f"invalid Plural-Forms ({error})") from None
+    parsed = plural_function(catalog.plural_forms)
+    if isinstance(parsed, str):
+        raise CatalogError(path, header_line(path, "Plural-Forms"), f"invalid Plural-Forms: {parsed}")
+    return parsed[1]
 
 
 def build_table(catalog: Catalog, path: Path) -> MessageTable:
@@ -152,7 +154,7 @@ def load_table(path: Path) -> MessageTable:
     return build_table(read_catalog(path), path)
 
 
-def _header_line(path: Path, header: str) -> int:
+def header_line(path: Path, header: str) -> int:
     try:
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if line.startswith(f'"{header}:'):
@@ -163,46 +165,115 @@ def _header_line(path: Path, header: str) -> int:
 
 
 def cldr_plural_categories(locale: Locale) -> tuple[str, ...]:
-    """CLDR's plural categories reached by the counts we show, in CLDR order."""
+    """CLDR's plural categories that whole-number counts reach, in CLDR order.
+
+    Categories only fractions reach (Polish "other") get no gettext form.
+
+    >>> cldr_plural_categories(Locale("fr"))
+    ('one', 'many', 'other')
+    >>> cldr_plural_categories(Locale("pl"))
+    ('one', 'few', 'many')
+    """
     reached = {locale.plural_form(n) for n in PLURAL_SAMPLE}
     return tuple(category for category in CLDR_CATEGORY_ORDER if category in reached)
 
 
-def plural_forms_mismatch(plural_forms: str, locale: Locale) -> int | None:
-    """The first count at which a Plural-Forms header disagrees with CLDR, or None.
+@dataclass(frozen=True)
+class PluralMismatch:
+    """How a Plural-Forms header disagrees with CLDR."""
+
+    expected: str  # the header that agrees with the installed CLDR data
+    counts: tuple[int, ...]  # the first counts where the header picks another form (empty: it cannot be used)
+    reason: str
+
+    def __str__(self) -> str:
+        where = f" at n={', '.join(map(str, self.counts))}" if self.counts else ""
+        return f"{self.reason}{where}; Plural-Forms should be: {self.expected}"
+
+
+PLURAL_HEADER = re.compile(r"\s*nplurals\s*=\s*(\d{1,2})\s*;\s*plural\s*=([^;]{1,500});?\s*")
+
+
+def plural_function(plural_forms: str) -> tuple[int, Callable[[int], int]] | str:
+    """(nplurals, index function) of a Plural-Forms header, or why it cannot be used.
+
+    The function is tried on every count a page can show, so one that raises or picks a
+    form that does not exist is refused here, not on a reader's request.
+
+    >>> plural_function("nplurals=2; plural=(n/0);")
+    'plural=(n/0) fails at n=0 (ZeroDivisionError)'
+    >>> plural_function("nplurals=2; plural=n+5;")
+    'plural=n+5 gives form 5 at n=0, but nplurals=2'
+    >>> plural_function("nplurals=2; plural=(n != 1);")[0]
+    2
+    """
+    match = PLURAL_HEADER.fullmatch(plural_forms or "")
+    if not match:
+        return "not of the form `nplurals=N; plural=EXPRESSION;`"
+    count, expression = int(match.group(1)), match.group(2).strip()
+    if count < 1:
+        return "nplurals must be at least 1"
+    try:
+        index_of = gettext.c2py(expression)
+    except (ValueError, SyntaxError, RecursionError) as error:
+        return f"plural={expression[:80]} is not a valid expression ({error})"
+    for n in PLURAL_SAMPLE:
+        try:
+            index = index_of(n)
+        except (ArithmeticError, ValueError, TypeError, RecursionError) as error:
+            return f"plural={expression[:80]} fails at n={n} ({type(error).__name__})"
+        if not 0 <= index < count:
+            return f"plural={expression[:80]} gives form {index} at n={n}, but nplurals={count}"
+    return count, index_of
+
+
+def _disagreements(plural_forms: str, locale: Locale) -> tuple[int, ...] | str:
+    categories = cldr_plural_categories(locale)
+    parsed = plural_function(plural_forms)
+    if isinstance(parsed, str):
+        return parsed
+    count, index_of = parsed
+    if count != len(categories):
+        return f"nplurals={count}, but CLDR has {len(categories)} forms ({', '.join(categories)})"
+    wrong = tuple(n for n in PLURAL_SAMPLE if index_of(n) != categories.index(locale.plural_form(n)))
+    return wrong[:5] if wrong else ()
+
+
+def plural_forms_mismatch(plural_forms: str, locale: Locale) -> PluralMismatch | None:
+    """How a Plural-Forms header disagrees with the installed CLDR data, or None if it agrees.
 
     Forms are expected in CLDR order (zero, one, two, few, many, other).
 
     >>> plural_forms_mismatch("nplurals=2; plural=(n != 1);", Locale("de"))
-    >>> plural_forms_mismatch(get_plural("ar").plural_forms, Locale("ar"))  # python-babel/babel#816
-    11
+    >>> print(plural_forms_mismatch("nplurals=2; plural=(n > 1);", Locale("fr")))  # doctest: +ELLIPSIS
+    nplurals=2, but CLDR has 3 forms (one, many, other); Plural-Forms should be: nplurals=3; ...
+    >>> plural_forms_mismatch("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : 5);", Locale("ar")).counts
+    (3, 4, 5, 6, 7)
     """
-    categories = cldr_plural_categories(locale)
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", plural_forms)
-    if not match:
-        return 0
-    if int(match.group(1)) != len(categories):
-        return 0
-    try:
-        index_of = gettext.c2py(match.group(2))
-    except (ValueError, SyntaxError):
-        return 0
-    for n in PLURAL_SAMPLE:
-        if index_of(n) != categories.index(locale.plural_form(n)):
-            return n
-    return None
+    found = _disagreements(plural_forms, locale)
+    if found == ():
+        return None
+    expected = cldr_plural_forms(locale)
+    if isinstance(found, str):
+        return PluralMismatch(expected, (), found)
+    return PluralMismatch(expected, found, "Plural-Forms picks another form than CLDR")
+
+
+class NoPluralRule(ValueError):
+    """No gettext expression could be made from the installed CLDR data for a language."""
 
 
 def cldr_plural_forms(locale: Locale) -> str:
-    """A Plural-Forms header that agrees with CLDR: Babel's table if right, else CLDR's rule.
+    """A Plural-Forms header that agrees with CLDR: Babel's table if right, else one made from CLDR's rule.
 
-    >>> cldr_plural_forms(Locale("fr"))
-    'nplurals=2; plural=(n > 1);'
-    >>> plural_forms_mismatch(cldr_plural_forms(Locale("ar")), Locale("ar")) is None
+    >>> cldr_plural_forms(Locale("de"))
+    'nplurals=2; plural=(n != 1);'
+    >>> plural_forms_mismatch(cldr_plural_forms(Locale("fr")), Locale("fr")) is None
     True
     """
-    candidates = [get_plural(locale).plural_forms, to_gettext(locale.plural_form).strip()]
-    for candidate in candidates:
-        if plural_forms_mismatch(candidate, locale) is None:
+    # to_gettext keeps CLDR's exponent operand `e`, which gettext lacks; whole counts have e = 0.
+    from_rule = re.sub(r"\be\b", "0", to_gettext(locale.plural_form).strip())
+    for candidate in (get_plural(locale).plural_forms, from_rule):
+        if _disagreements(candidate, locale) == ():
             return candidate.rstrip(";") + ";"
-    raise ValueError(f"No Plural-Forms expression agrees with CLDR for {locale}")
+    raise NoPluralRule(f"no Plural-Forms expression agrees with the installed CLDR data for {locale}")

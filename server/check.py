@@ -7,10 +7,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
-from .catalogs import DOMAINS, CatalogError, catalog_path, plural_forms_mismatch, read_catalog, template_path
+from .catalogs import (
+    DOMAINS,
+    CatalogError,
+    catalog_path,
+    header_line,
+    plural_forms_mismatch,
+    read_catalog,
+    template_path,
+)
 from .content import ContentError, Page, load_page
 from .inline import markup_signature, raw_html
 from .languages import code_from_catalog_name
@@ -88,11 +96,18 @@ def check_catalog(
         problems.append(Problem(where, 1, "the header is marked fuzzy: review it and remove the flag"))
     try:
         locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
-    except (ValueError, TypeError) as error:
+    except (UnknownLocaleError, ValueError, TypeError) as error:
         return [Problem(where, 1, f"unknown locale {locale_name!r}: {error}")]
     mismatch = plural_forms_mismatch(catalog.plural_forms, locale)
     if mismatch is not None:
-        problems.append(Problem(where, 1, f"Plural-Forms {catalog.plural_forms!r} disagrees with CLDR at n={mismatch}"))
+        problems.append(
+            Problem(
+                where,
+                header_line(path, "Plural-Forms"),
+                f"Plural-Forms disagrees with the installed CLDR data: {mismatch} "
+                "(`python -m server update` migrates the catalog)",
+            )
+        )
     problems.extend(plural_count_problems(path, catalog.num_plurals))
     for message, errors in catalog.check():
         problems.extend(Problem(where, message.lineno, str(found)) for found in errors)

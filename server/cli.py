@@ -98,7 +98,8 @@ def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "update":
             update(settings.locales_dir)
         elif args.command == "init":
-            init(settings.locales_dir, args.locale)
+            folder = init(settings.locales_dir, args.locale)
+            print(f"created {folder}: translate its .po files, then run `python -m server check`")
         elif args.command == "compile":
             if run_check(settings):
                 print("error: not compiling: fix the problems above first")

@@ -45,6 +45,7 @@ def exported(site: Site, assets: dict[str, Asset]) -> Iterator[tuple[str, Stored
     yield "/robots.txt", robots_body(site)
     for asset in assets.values():
         yield asset.url, asset_body(site, asset)
+    yield "/favicon.ico", asset_body(site, assets["favicon.svg"])  # the icon itself, as the server answers
 
 
 def nginx_include(site: Site, assets: dict[str, Asset]) -> str:
@@ -85,7 +86,6 @@ def nginx_include(site: Site, assets: dict[str, Asset]) -> str:
     lines.append('map $chosen $content_language_for_choice {\n    default "";')
     lines += [f"    {language.url_code} {language.code};" for language in languages]
     lines.append("}")
-    lines.append(f'map "" $favicon_url {{\n    default {assets["favicon.svg"].url};\n}}')
     return "\n".join(lines) + "\n"
 
 

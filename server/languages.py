@@ -100,25 +100,53 @@ def parse_accept_language(header: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def _parse_tag(tag: str) -> Locale | None:
-    try:
-        return Locale.parse(tag, sep="-")
-    except (UnknownLocaleError, ValueError, TypeError):
+@dataclass(frozen=True)
+class Requested:
+    """The parts of a language range that matter for matching, scripts filled in from CLDR."""
+
+    language: str  # lower case, "zh"
+    script: str | None  # title case, "Hant": written in the range, else CLDR's likely script
+    territory: str | None  # upper case, "SG"
+
+
+def parse_range(tag: str) -> Requested | None:
+    """Language, script and region of a range; extensions, private use and unknown subtags are ignored.
+
+    The script is read from the range itself when written, never from Babel's Locale.parse,
+    which swaps it for some regions.
+
+    >>> parse_range("zh-Hant-SG")
+    Requested(language='zh', script='Hant', territory='SG')
+    >>> parse_range("ar-EG-xx"), parse_range("es-a")
+    (Requested(language='ar', script='Arab', territory='EG'), Requested(language='es', script='Latn', territory=None))
+    >>> parse_range("en-x-private").language, parse_range("x-klingon")
+    ('en', None)
+    """
+    subtags = tag.split("-")
+    language = subtags[0].lower()
+    if not (2 <= len(language) <= 3 and language.isalpha()):
         return None
+    script = territory = None
+    for subtag in subtags[1:]:
+        if len(subtag) == 1:  # an extension or private-use singleton: the rest is not about the language
+            break
+        if len(subtag) == 4 and subtag.isalpha() and script is None and territory is None:
+            script = subtag.title()
+        elif (len(subtag) == 2 and subtag.isalpha() or len(subtag) == 3 and subtag.isdigit()) and territory is None:
+            territory = subtag.upper()
+    return Requested(language, script or _likely_script(language, territory), territory)
 
 
-def _script(locale: Locale) -> str | None:
-    """The locale's script, filled in from CLDR's likely subtags when not written."""
-    if locale.script:
-        return locale.script
+def _likely_script(language: str, territory: str | None) -> str | None:
     likely = get_global("likely_subtags")
-    for key in (f"{locale.language}_{locale.territory}", locale.language):
+    for key in (f"{language}_{territory}", language):
         if key in likely:
-            return Locale.parse(likely[key]).script
+            parts = likely[key].split("_")
+            return next((part for part in parts[1:] if len(part) == 4), None)
     return None
 
 
-def _is_variant_of(requested: Locale, offered: Locale) -> bool:
+def _is_variant_of(requested: Requested, offered: Requested) -> bool:
     """True if the offered language serves a reader asking for `requested`.
 
     A region or script variant falls back to its language (de-AT -> de, zh-CN -> zh-Hans),
@@ -126,13 +154,15 @@ def _is_variant_of(requested: Locale, offered: Locale) -> bool:
     """
     return (
         requested.language == offered.language
-        and _script(requested) == _script(offered)
+        and requested.script == offered.script
         and offered.territory in (None, requested.territory)
     )
 
 
 def negotiate(header: str, available: Sequence[Language], *, default: str) -> str:
     """Best available language code for an Accept-Language header; never raises.
+
+    Pseudo-locales are for developers who type their URL; they are never negotiated.
 
     >>> langs = [Language.from_code(c) for c in ("en", "es", "zh-Hans", "de")]
     >>> negotiate("es;q=0.9, fr;q=0.8", langs, default="en")
@@ -142,16 +172,17 @@ def negotiate(header: str, available: Sequence[Language], *, default: str) -> st
     >>> negotiate("ca-ES, de-AT;q=0.5", langs, default="en")
     'de'
     """
-    offered = [(language, _parse_tag(language.code)) for language in available if not language.is_pseudo]
-    by_lower = {language.code.lower(): language.code for language in available}
+    real = [language for language in available if not language.is_pseudo]
+    offered = [(language, parse_range(language.code)) for language in real]
+    by_lower = {language.code.lower(): language.code for language in real}
     for tag, _quality in parse_accept_language(header):
         if tag.lower() in by_lower:
             return by_lower[tag.lower()]
-        requested = _parse_tag(tag)
+        requested = parse_range(tag)
         if requested is None:
             continue
-        for language, locale in offered:
-            if locale is not None and _is_variant_of(requested, locale):
+        for language, parsed in offered:
+            if parsed is not None and _is_variant_of(requested, parsed):
                 return language.code
     return default
 

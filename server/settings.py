@@ -58,4 +58,8 @@ class Settings:
         for name in ("content_dir", "locales_dir", "templates_dir"):
             folder: Path = getattr(self, name)
             if not folder.is_dir():
-                raise ValueError(f"The {name.removesuffix('_dir')} folder {folder} does not exist.")
+                kind = name.removesuffix("_dir")
+                raise ValueError(
+                    f"The {kind} folder {folder} does not exist: set SITE_ROOT to the folder that holds "
+                    f"content/, locales/ and templates/ (or use --{kind})."
+                )

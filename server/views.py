@@ -30,6 +30,7 @@ LANGUAGE_COOKIE = "site_language"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # the reader's choice is kept for a year
 ASSET_MAX_AGE = 365 * 24 * 60 * 60  # asset names change with their content
 NOT_FOUND_CACHE = "no-cache"  # a page may appear at any time; revalidate
+FAVICON_MAX_AGE = 24 * 60 * 60  # /favicon.ico keeps its URL when the icon changes: a day, then revalidate
 
 
 def current_site(request: Request) -> Site:
@@ -55,8 +56,12 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
-def _resolve(request: Request, site: Site) -> tuple[Language, Page] | Response:
-    """The language and page a path names, or the response that answers it instead."""
+def _resolve(request: Request, site: Site, *, redirect_spelling: bool = True) -> tuple[Language, Page] | Response:
+    """The language and page a path names, or the response that answers it instead.
+
+    Another spelling of a language (`/ES/`) is redirected to its canonical URL, unless the
+    caller answers with a redirect of its own.
+    """
     lang = request.path_params["lang"]
     language = find_by_url_code(lang, site.languages)
     if language is None:
@@ -67,7 +72,7 @@ def _resolve(request: Request, site: Site) -> tuple[Language, Page] | Response:
     page = pages.get(slug)
     if page is None or (kind == "page" and page.kind == "home"):
         return not_found_response(request, site, language)
-    if lang != language.url_code:
+    if redirect_spelling and lang != language.url_code:
         return RedirectResponse(page_path(language, page), status_code=301)
     return language, page
 
@@ -101,7 +106,7 @@ async def remember_language(request: Request) -> Response:
     The redirect target is built from the site's own URL map, never copied from the request.
     """
     site = current_site(request)
-    resolved = _resolve(request, site)
+    resolved = _resolve(request, site, redirect_spelling=False)
     if isinstance(resolved, Response):
         return resolved
     language, page = resolved
@@ -150,6 +155,12 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return not_found_response(request, current_site(request))
 
 
+async def method_not_allowed(request: Request, exc: Exception) -> Response:
+    """405 with the `Allow` header Starlette's router worked out (RFC 9110 requires it)."""
+    allow = getattr(exc, "headers", None) or {}
+    return PlainTextResponse("Method Not Allowed", status_code=405, headers={**allow, "Cache-Control": "no-store"})
+
+
 async def show_status(request: Request) -> Response:
     """The translation status page, in the language of the URL."""
     site = current_site(request)
@@ -174,8 +185,15 @@ async def robots(request: Request) -> Response:
 
 
 async def favicon(request: Request) -> Response:
+    """The icon itself: a permanent redirect to a hashed URL would outlive the next icon."""
+    site = current_site(request)
     asset = request.app.state.assets["favicon.svg"]
-    return RedirectResponse(asset.url, status_code=301)
+    return cacheable(
+        request,
+        asset_body(site, asset),
+        media_type=asset.media_type,
+        cache_control=f"public, max-age={FAVICON_MAX_AGE}",
+    )
 
 
 async def static_asset(request: Request) -> Response:

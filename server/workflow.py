@@ -5,17 +5,28 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import write_po
 
-from .catalogs import DOMAINS, catalog_path, cldr_plural_forms, plural_forms_mismatch, read_catalog, template_path
+from .catalogs import (
+    DOMAINS,
+    PLURAL_SAMPLE,
+    NoPluralRule,
+    catalog_path,
+    cldr_plural_forms,
+    plural_forms_mismatch,
+    plural_function,
+    read_catalog,
+    template_path,
+)
 from .languages import code_from_catalog_name
 from .settings import REPOSITORY_ROOT
 
@@ -104,20 +115,56 @@ def locale_names(locales_dir: Path) -> list[str]:
     return sorted(folder.name for folder in locales_dir.iterdir() if (folder / "LC_MESSAGES").is_dir())
 
 
-def fix_plural_forms(path: Path, locale_name: str) -> bool:
-    """Make a catalog's Plural-Forms header agree with CLDR (python-babel/babel#816)."""
+def migrate_plural_forms(path: Path, locale_name: str) -> bool:
+    """Make a catalog's Plural-Forms header agree with the installed CLDR data, keeping translations.
+
+    Each new form takes the old form that covered the same counts. A form CLDR added (French
+    "many" since CLDR 38 reached Babel 2.19) starts as a copy of the old "other" form, and its
+    entry is marked fuzzy for a translator to confirm.
+    """
     locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
     catalog = read_catalog(path)
-    if plural_forms_mismatch(catalog.plural_forms, locale) is None:
+    mismatch = plural_forms_mismatch(catalog.plural_forms, locale)
+    if mismatch is None:
         return False
-    expected = cldr_plural_forms(locale)
+    old = plural_function(catalog.plural_forms)
     catalog.mime_headers = [
-        (name, expected if name.lower() == "plural-forms" else value) for name, value in catalog.mime_headers
+        (name, mismatch.expected if name.lower() == "plural-forms" else value) for name, value in catalog.mime_headers
     ]
+    new = plural_function(mismatch.expected)
+    if isinstance(new, str):
+        raise NoPluralRule(f"the expected header {mismatch.expected!r} cannot be used: {new}")
+    new_count, new_index = new
+    for message in catalog:
+        if not isinstance(message.id, tuple | list) or not message.id[0]:
+            continue
+        old_forms = list(message.string) if isinstance(message.string, tuple | list) else [message.string or ""]
+        if not any(old_forms):
+            message.string = ("",) * new_count
+            continue
+        sources = _old_form_for_each_new_form(old, new_count, new_index, len(old_forms))
+        message.string = tuple(old_forms[source] for source, _ in sources)
+        if any(not exact for _, exact in sources) or len({source for source, _ in sources}) < new_count:
+            message.flags.add("fuzzy")
     buffer = io.BytesIO()
     write_po(buffer, catalog, include_previous=True, width=0)
     path.write_bytes(buffer.getvalue())
     return True
+
+
+def _old_form_for_each_new_form(
+    old: tuple[int, Callable[[int], int]] | str, new_count: int, new_index: Callable[[int], int], old_count: int
+) -> list[tuple[int, bool]]:
+    """For each new form: the old form that covered its counts, and whether it covered exactly those."""
+    other = old_count - 1  # gettext puts the "other" form last
+    if isinstance(old, str):
+        return [(other, False)] * new_count
+    old_index = old[1]
+    sources = []
+    for form in range(new_count):
+        covered = {min(old_index(n), other) for n in PLURAL_SAMPLE if new_index(n) == form}
+        sources.append((covered.pop(), True) if len(covered) == 1 else (other, False))
+    return sources
 
 
 def update(locales_dir: Path, locales: Iterable[str] | None = None, root: Path = REPOSITORY_ROOT) -> None:
@@ -148,18 +195,36 @@ def update(locales_dir: Path, locales: Iterable[str] | None = None, root: Path =
                 )
             else:
                 pybabel("init", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name, "--no-wrap")
-            fix_plural_forms(path, name)
+            try:
+                migrate_plural_forms(path, name)
+            except NoPluralRule as error:
+                raise WorkflowError(f"{path}: {error}") from None
 
 
-def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> None:
-    """Start a new language: its catalogs, with every message untranslated."""
+def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> Path:
+    """Start a new language: its catalogs, with every message untranslated. Returns its folder.
+
+    Either the whole folder is made or nothing is left behind.
+    """
     try:
-        Locale.parse(code_from_catalog_name(locale_name), sep="-")
-    except (ValueError, TypeError) as error:
-        raise WorkflowError(f"unknown locale {locale_name!r}: {error}") from None
-    if (locales_dir / locale_name).exists():
-        raise WorkflowError(f"{locales_dir / locale_name} already exists; use `python -m server update`")
-    update(locales_dir, [locale_name], root)
+        locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise WorkflowError(
+            f"unknown locale {locale_name!r}: use a name Babel knows, such as pt_BR or zh_Hant"
+        ) from None
+    folder = locales_dir / str(locale)  # the POSIX spelling, whichever the translator typed: pt_BR
+    if folder.exists():
+        raise WorkflowError(f"{folder} already exists; use `python -m server update`")
+    try:
+        cldr_plural_forms(locale)
+    except NoPluralRule as error:
+        raise WorkflowError(f"cannot start {locale}: {error}") from None
+    try:
+        update(locales_dir, [folder.name], root)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
 
 
 def compile_catalogs(locales_dir: Path) -> None:

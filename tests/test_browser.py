@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -147,7 +147,7 @@ def test_right_to_left_pages_mirror(desktop: BrowserContext, live_server: str, c
 
 def test_every_page_is_valid_html(live_server: str, tmp_path: Path) -> None:
     pages = {}
-    with httpx.Client() as http:
+    with httpx2.Client() as http:
         for lang, page in CASES:
             url = f"{live_server}/{lang.lower()}/{page}"
             pages[url] = http.get(url).text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
@@ -35,7 +35,7 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 def real_html(live_server: str, path: str = ARTICLE) -> str:
-    return httpx.get(live_server + path).text
+    return httpx2.get(live_server + path).text
 
 
 def broken_page(context: BrowserContext, live_server: str, html: str) -> Page:

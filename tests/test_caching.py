@@ -44,6 +44,12 @@ def test_refused_encodings_are_not_sent(client: TestClient) -> None:
     assert "content-encoding" not in headers
 
 
+@pytest.mark.parametrize(("header", "coding"), [("br;q=0, *", "gzip"), ("*, br;q=0, gzip;q=0", None), ("*", "br")])
+def test_an_explicit_refusal_beats_the_wildcard(client: TestClient, header: str, coding: str | None) -> None:
+    headers = raw(client, "GET", URL, **{"Accept-Encoding": header})[1]
+    assert headers.get("content-encoding") == coding
+
+
 def test_head_has_headers_and_no_body(client: TestClient) -> None:
     get = raw(client, "GET", URL, **{"Accept-Encoding": "identity"})
     for _ in range(2):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -117,16 +117,16 @@ def wait_for(port: int, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
+            httpx2.get(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
             return
-        except httpx.TransportError:
+        except httpx2.TransportError:
             time.sleep(0.1)
     raise RuntimeError(f"nothing listening on {port}")
 
 
 def check_site(base: str) -> None:
     """What a reader gets, whoever serves the site."""
-    with httpx.Client(base_url=base, follow_redirects=False) as http:
+    with httpx2.Client(base_url=base, follow_redirects=False) as http:
         redirect = http.get("/", headers={"Accept-Language": "es;q=0.9, fr;q=0.8"})
         assert redirect.status_code == 302
         assert redirect.headers["location"].endswith("/es/")
@@ -166,7 +166,9 @@ def check_site(base: str) -> None:
         assert choose.headers["set-cookie"].startswith("site_language=zh-Hans;")
         assert http.get("/choose-language/xx/").status_code == 404
 
-        assert http.get("/favicon.ico").status_code == 301
+        icon = http.get("/favicon.ico")
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+        assert icon.headers["cache-control"] == "public, max-age=86400"
         assert "<urlset" in http.get("/sitemap.xml").text
 
 
@@ -176,7 +178,7 @@ def test_nginx_serves_the_export(export: Path, tmp_path: Path) -> None:
     config = configure("nginx.conf", tmp_path, port, **{"/srv/site": str(export)})
     with running(nginx_command(config), port) as base:
         check_site(base)
-        page = httpx.get(base + "/es/privacy", headers={"Accept-Encoding": "identity"})
+        page = httpx2.get(base + "/es/privacy", headers={"Accept-Encoding": "identity"})
         assert page.content == (export / PUBLIC / "es/privacy.html").read_bytes()
 
 

@@ -37,11 +37,24 @@ SHIPPED = [Language.from_code(code) for code in ("en", "ar", "de", "es", "fr", "
         ("xx, " * 10_000 + "fr", "en"),  # bounded: only the first ranges are read
         ("AR-eg", "ar"),
         ("hi-IN", "hi"),
-        ("en-XA", "en"),  # pseudo-locales are never negotiated
+        ("zh-Hant-SG", "en"),  # an explicit script is never swapped for another
+        ("zh-Hant-CN", "en"),
+        ("zh-Hans-TW", "zh-Hans"),
+        ("ar-EG-xx", "ar"),  # subtags Babel does not know fall back to the primary language
+        ("es-a", "es"),  # a lone extension singleton
+        ("de-x-private", "de"),  # private use
+        ("fr-CA-x-foo-bar", "fr"),
+        ("x-klingon, hi", "hi"),
     ],
 )
 def test_negotiate(header: str, expected: str) -> None:
     assert negotiate(header, SHIPPED, default="en") == expected
+
+
+@pytest.mark.parametrize("header", ["en-XA", "ar-XB", "ar-xb, es;q=0.1", "en-xa;q=1, de;q=0.5"])
+def test_pseudo_locales_are_never_negotiated_even_when_served(header: str) -> None:
+    served = [*SHIPPED, Language.from_code("en-XA"), Language.from_code("ar-XB")]
+    assert negotiate(header, served, default="en") not in {"en-XA", "ar-XB"}
 
 
 def test_parse_accept_language_orders_by_quality_and_drops_invalid() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 from .conftest import ROOT, free_port, repository_settings, running_server, write_catalog
@@ -43,9 +43,9 @@ def server_process(*arguments: str, port: int, capture: bool = False) -> Iterato
         deadline = time.monotonic() + 20
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.05)
@@ -131,7 +131,7 @@ def slow_clients(port: int, count: int) -> Iterator[list[float]]:
 
 def test_slow_clients_do_not_stop_other_readers_under_uvicorn() -> None:
     with running_server(repository_settings()) as base, slow_clients(int(base.rsplit(":", 1)[1]), 100) as closed:
-        with httpx.Client(timeout=5) as client:
+        with httpx2.Client(timeout=5) as client:
             for url in URLS * 2:
                 assert client.get(base + url).status_code in (200, 302)
         assert len(closed) < 100  # uvicorn has no header deadline: the slow clients are still connected
@@ -150,7 +150,7 @@ def test_nginx_cuts_slow_clients_off(tmp_path: Path) -> None:
     app = [sys.executable, "-m", "server", "--port", str(app_port)]
     with running(app, app_port, cwd=ROOT, env=environ), running(nginx_command(config), port) as base:
         with slow_clients(port, 20) as closed:
-            with httpx.Client(timeout=5) as client:
+            with httpx2.Client(timeout=5) as client:
                 assert client.get(base + "/en/").status_code == 200
             deadline = time.monotonic() + 15
             while len(closed) < 20 and time.monotonic() < deadline:
@@ -171,14 +171,14 @@ def test_a_catalog_broken_while_serving_keeps_the_last_good_version(
         reload_interval=0,
     )
     with running_server(settings) as base, caplog.at_level(logging.ERROR):
-        assert "Page introuvable" in httpx.get(base + "/fr/nowhere").text
+        assert "Page introuvable" in httpx2.get(base + "/fr/nowhere").text
         po.write_text('msgid "Page not found"\nmsgstr "Page intro\n')
-        assert "Page introuvable" in httpx.get(base + "/fr/nowhere").text
+        assert "Page introuvable" in httpx2.get(base + "/fr/nowhere").text
         assert any(f"{po}:2:" in record.getMessage() for record in caplog.records)
         po.write_bytes(b"")
-        assert "Page introuvable" in httpx.get(base + "/fr/nowhere").text
+        assert "Page introuvable" in httpx2.get(base + "/fr/nowhere").text
         write_catalog(po, "fr", {"Page not found": "Cette page n'existe pas"})
-        assert "Cette page n&#39;existe pas" in httpx.get(base + "/fr/nowhere").text
+        assert "Cette page n&#39;existe pas" in httpx2.get(base + "/fr/nowhere").text
 
 
 def test_graceful_shutdown_finishes_requests_in_flight() -> None:
@@ -187,12 +187,12 @@ def test_graceful_shutdown_finishes_requests_in_flight() -> None:
     stop = threading.Event()
 
     def reader() -> None:
-        with httpx.Client(timeout=10, headers={"Accept-Encoding": "identity"}) as client:
+        with httpx2.Client(timeout=10, headers={"Accept-Encoding": "identity"}) as client:
             while not stop.is_set():
                 try:
                     response = client.get(f"http://127.0.0.1:{port}/en/back-pain-miscarriage")
                     results.append("ok" if len(response.content) == int(response.headers["content-length"]) else "cut")
-                except httpx.TransportError as error:
+                except httpx2.TransportError as error:
                     # a body cut short is a request that was in flight; anything else never started
                     results.append("cut" if "complete message body" in str(error) else "refused")
                     time.sleep(0.01)
@@ -230,7 +230,7 @@ def test_logs_hold_no_cookie_values() -> None:
     port = free_port()
     with server_process(port=port, capture=True) as process:
         for path in ("/", "/en/", "/nowhere", "/choose-language/fr/"):
-            httpx.get(f"http://127.0.0.1:{port}{path}", headers={"Cookie": "site_language=fr; other=SECRET-COOKIE-42"})
+            httpx2.get(f"http://127.0.0.1:{port}{path}", headers={"Cookie": "site_language=fr; other=SECRET-COOKIE-42"})
         process.terminate()
         log, _ = process.communicate(timeout=20)
     assert "GET /en/" in log  # the access log is there, as the privacy policy says

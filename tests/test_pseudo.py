@@ -92,3 +92,11 @@ def test_ar_xb_is_mirrored_right_to_left(pseudo_client: TestClient) -> None:
 def test_pseudo_locales_are_off_by_default(client: TestClient) -> None:
     assert client.get("/en-xa/").status_code == 404
     assert "en-XA" not in client.get("/en/").text
+
+
+@pytest.mark.parametrize("header", ["en-XA", "ar-XB, de;q=0.5"])
+def test_pseudo_locales_served_are_never_chosen_for_a_reader(pseudo_client: TestClient, header: str) -> None:
+    response = pseudo_client.get("/", headers={"Accept-Language": header})
+    assert response.headers["location"] in {"/en/", "/ar/"}
+    cookie = pseudo_client.get("/", headers={"Cookie": "site_language=en-XA"})
+    assert cookie.headers["location"] == "/en/"

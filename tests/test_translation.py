@@ -121,7 +121,11 @@ def test_wrong_placeholder_falls_back_instead_of_failing(
         "fr",
         {
             "Last reviewed: %(date)s": "Revu le %(datum)s",
-            "Reading time: %(count)s minute": ("Lecture : %(count)s minute", "Lecture : %(count)s minutes"),
+            "Reading time: %(count)s minute": (
+                "Lecture : %(count)s minute",
+                "Lecture : %(count)s de minutes",
+                "Lecture : %(count)s minutes",
+            ),
         },
     )
     response = make_client().get(f"/fr/{ARTICLE}")

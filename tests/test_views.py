@@ -49,7 +49,7 @@ def test_every_page_renders_with_landmarks(client: TestClient, path: str) -> Non
 
 
 def test_seed_article_keeps_all_its_text_in_order(client: TestClient) -> None:
-    seed = (ROOT.parent / "shared/seed/000_d58a3cd61e921ad5.txt").read_text(encoding="utf-8")
+    seed = (ROOT / "tests/data/seed-article.txt").read_text(encoding="utf-8")  # the article as published
     body = seed.split("Miscarriage Signs : Back Ache")[0]
     body = body.replace("Related Articles\nBack Pain In Third Trimester\n", "")
     html = client.get("/en/back-pain-miscarriage").text
@@ -229,9 +229,9 @@ def test_sitemap_lists_every_published_page_with_alternates(
 def test_robots_and_favicon(client: TestClient) -> None:
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in client.get("/robots.txt").text
     icon = client.get("/favicon.ico")
-    assert icon.status_code == 301
-    asset = client.get(icon.headers["location"])
-    assert asset.status_code == 200 and asset.headers["content-type"] == "image/svg+xml"
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.headers["cache-control"] == "public, max-age=86400"  # not a permanent redirect to a hashed URL
+    assert "<svg" in icon.text
 
 
 def test_stylesheet_is_served_with_a_hashed_name_and_long_cache(client: TestClient) -> None:
@@ -250,3 +250,16 @@ def test_health(client: TestClient) -> None:
 def test_a_404_chosen_from_the_readers_headers_varies_with_them(client: TestClient) -> None:
     assert "Accept-Language" in client.get("/nowhere").headers.get("vary", "")
     assert "Accept-Language" not in client.get("/en/nowhere").headers.get("vary", "")
+
+
+def test_a_method_not_allowed_says_which_are(client: TestClient) -> None:
+    response = client.post("/en/privacy")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+
+
+def test_a_choice_spelled_otherwise_is_still_remembered(client: TestClient) -> None:
+    response = client.get("/choose-language/ES/privacy", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/es/privacy"
+    assert response.headers["set-cookie"].startswith("site_language=es;")

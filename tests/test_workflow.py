@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
-from server.catalogs import catalog_path
+from server.catalogs import catalog_path, cldr_plural_forms, plural_forms_mismatch
 from server.cli import main
 from server.workflow import WorkflowError, compile_catalogs, init, update
 
@@ -33,7 +34,7 @@ def test_init_creates_untranslated_catalogs_with_cldr_plural_forms(project: Path
     init(project / "locales", "ar", project)
     interface = read(catalog_path(project / "locales", "ar", "interface"))
     assert interface.num_plurals == 6
-    assert "n % 100) >= 11" in interface.plural_expr  # not Babel's swapped table (python-babel/babel#816)
+    assert plural_forms_mismatch(interface.plural_forms, Locale("ar")) is None
     content = read(catalog_path(project / "locales", "ar", "content"))
     assert content.get("Is Back Pain a Warning Sign of Miscarriage?") is not None
     assert all(not message.string for message in content if message.id)
@@ -100,3 +101,74 @@ def test_compile_writes_mo_files(project: Path) -> None:
     init(locales, "es", project)
     compile_catalogs(locales)
     assert catalog_path(locales, "es", "interface").with_suffix(".mo").stat().st_size > 0
+
+
+@pytest.mark.parametrize("spelling", ["pt_BR", "pt-BR"])
+def test_init_then_check_succeed_for_the_example_in_translating_md(
+    project: Path, spelling: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = ["--locales", str(project / "locales"), "--content", str(project / "content"),
+             "--templates", str(project / "templates")]  # fmt: skip
+    assert main(["init", spelling, *paths]) == 0
+    interface = read(catalog_path(project / "locales", "pt_BR", "interface"))
+    assert interface.num_plurals == len({"one", "many", "other"})
+    assert main(["check", *paths]) == 0, capsys.readouterr().out
+
+
+def test_init_that_cannot_work_says_why_and_leaves_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import server.workflow
+
+    def fail_midway(*args: object, **kwargs: object) -> bool:
+        raise server.workflow.WorkflowError("pybabel update failed: disk full")
+
+    monkeypatch.setattr(server.workflow, "migrate_plural_forms", fail_midway)
+    status = main(["init", "pt_BR", "--locales", str(project / "locales")])
+    assert status == 1
+    assert capsys.readouterr().out.strip() == "error: pybabel update failed: disk full"
+    assert not (project / "locales/pt_BR").exists()
+    assert main(["init", "xx_YY", "--locales", str(project / "locales")]) == 1
+    assert "unknown locale 'xx_YY'" in capsys.readouterr().out
+    assert not (project / "locales/xx_YY").exists()
+
+
+def test_update_migrates_plural_forms_after_a_cldr_change(project: Path) -> None:
+    """A catalog written with Babel 2.18's French header gains CLDR's "many" form, kept and flagged."""
+    locales = project / "locales"
+    init(locales, "fr", project)
+    path = catalog_path(locales, "fr", "interface")
+    old_header = "nplurals=2; plural=(n > 1);"
+    text = path.read_text().replace(cldr_plural_forms(Locale("fr")), old_header)
+    text = text.replace(
+        'msgid_plural "Reading time: %(count)s minutes"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""',
+        'msgid_plural "Reading time: %(count)s minutes"\nmsgstr[0] "Lecture : %(count)s minute"\n'
+        'msgstr[1] "Lecture : %(count)s minutes"',
+    )
+    assert old_header in text and "Lecture : %(count)s minutes" in text
+    path.write_text(text)
+    update(locales, root=project)
+    catalog = read(path)
+    assert plural_forms_mismatch(catalog.plural_forms, Locale("fr")) is None
+    entry = catalog.get("Reading time: %(count)s minute")
+    assert entry.string == ("Lecture : %(count)s minute", "Lecture : %(count)s minutes", "Lecture : %(count)s minutes")
+    assert entry.fuzzy  # the new "many" form waits for a translator
+
+
+def test_update_reorders_forms_of_a_header_that_picked_the_wrong_ones(project: Path) -> None:
+    locales = project / "locales"
+    init(locales, "ar", project)
+    path = catalog_path(locales, "ar", "interface")
+    swapped = "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=11 && n%100<=99 ? 3 : n%100>=3 ? 4 : 5);"
+    catalog = read(path)
+    catalog.mime_headers = [
+        (name, swapped if name == "Plural-Forms" else value) for name, value in catalog.mime_headers
+    ]
+    entry = catalog.get("Reading time: %(count)s minute")
+    entry.string = ("zero", "one", "two", "MANY(11-99)", "FEW(3-10)", "other")
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    update(locales, root=project)
+    entry = read(path).get("Reading time: %(count)s minute")
+    assert entry.string == ("zero", "one", "two", "FEW(3-10)", "MANY(11-99)", "other")
+    assert not entry.fuzzy  # each form moved whole: nothing for a translator to confirm
