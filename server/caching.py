@@ -22,7 +22,7 @@ class Stored:
     """One response body and its compressed variants, computed once."""
 
     body: bytes
-    etag: str
+    etag: str  # the identity body's; each compressed variant's is derived from it (variant_etag)
     encoded: dict[str, bytes] = field(default_factory=dict)  # content-coding -> body
 
     @classmethod
@@ -72,26 +72,55 @@ def accepted_encoding(accept_encoding: str, available: Collection[str]) -> str |
     return None
 
 
-def is_not_modified(if_none_match: str, etag: str) -> bool:
+# A distinct validator per representation (RFC 9110, 8.8.3): otherwise a shared cache may pair
+# a 304 for one content-coding with a stored body in another.
+ETAG_SUFFIXES = {"br": "-br", "gzip": "-gz"}
+
+
+def variant_etag(etag: str, coding: str) -> str:
+    """The ETag of one content-coding of a body: the identity ETag, suffixed inside the quotes.
+
+    >>> variant_etag('"3f2a"', "br"), variant_etag('"3f2a"', "gzip"), variant_etag('"3f2a"', "")
+    ('"3f2a-br"', '"3f2a-gz"', '"3f2a"')
+    """
+    return etag[:-1] + ETAG_SUFFIXES[coding] + '"' if coding else etag
+
+
+def is_not_modified(if_none_match: str, etags: Collection[str]) -> bool:
+    """Whether If-None-Match names any of the ETags (weak comparison, as RFC 9110 asks).
+
+    >>> is_not_modified('W/"a-gz", "b"', ['"a"', '"a-gz"']), is_not_modified('"b"', ['"a"'])
+    (True, False)
+    """
     tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return etag in tags or "*" in tags
+    return "*" in tags or not tags.isdisjoint(etags)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One content-coding of a stored response, as raw ASGI headers."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    not_modified: list[tuple[bytes, bytes]]  # the 304's: this variant's ETag, no length or coding
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A stored response as raw ASGI messages: one per content-coding, plus the 304."""
+    """A stored response as raw ASGI messages: one variant per content-coding, each with its 304."""
 
     status: int
-    etag: str
-    variants: dict[str, tuple[list[tuple[bytes, bytes]], bytes]]  # coding ("" = identity) -> headers, body
-    not_modified: list[tuple[bytes, bytes]]
+    etag: str  # the identity body's: identifies the stored body this was prepared from
+    variants: dict[str, Variant]  # coding ("" = identity) -> variant
+    etags: frozenset[str]  # every variant's, so a client holding any of them gets a 304
 
     def choose(self, accept_encoding: str, if_none_match: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        if self.status == 200 and if_none_match and is_not_modified(if_none_match, self.etag):
-            return 304, self.not_modified, b""
         coding = accepted_encoding(accept_encoding, self.variants) if len(self.variants) > 1 else None
-        headers, body = self.variants[coding or ""]
-        return self.status, headers, body
+        variant = self.variants[coding or ""]
+        # Any variant's ETag proves the client has the body; the 304 names the variant it would get now.
+        if self.status == 200 and if_none_match and is_not_modified(if_none_match, self.etags):
+            return 304, variant.not_modified, b""
+        return self.status, variant.headers, variant.body
 
 
 def prepare(entry: Stored, status: int, headers: dict[str, str], media_type: str) -> Prepared:
@@ -101,10 +130,13 @@ def prepare(entry: Stored, status: int, headers: dict[str, str], media_type: str
             merged = {"content-type": media_type, "content-length": str(length), **merged}
         return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in merged.items()]
 
-    variants = {"": (raw({}, len(entry.body)), entry.body)}
-    for coding, body in entry.encoded.items():
-        variants[coding] = (raw({"Content-Encoding": coding}, len(body)), body)
-    return Prepared(status, entry.etag, variants, raw({}, None))
+    variants = {}
+    for coding, body in {"": entry.body, **entry.encoded}.items():
+        etag = variant_etag(entry.etag, coding)
+        coded = {"ETag": etag, "Content-Encoding": coding} if coding else {"ETag": etag}
+        variants[coding] = Variant(raw(coded, len(body)), body, raw({"ETag": etag}, None))
+    etags = frozenset(variant_etag(entry.etag, coding) for coding in variants)
+    return Prepared(status, entry.etag, variants, etags)
 
 
 class PreparedResponse(Response):
@@ -136,7 +168,7 @@ def cacheable(
     key = (entry.etag, status_code, language, media_type, cache_control or max_age)
     prepared = site.prepared.get(key)
     if not isinstance(prepared, Prepared) or prepared.etag != entry.etag:
-        headers = {"ETag": entry.etag, "Cache-Control": cache_control or f"public, max-age={max_age}"}
+        headers = {"Cache-Control": cache_control or f"public, max-age={max_age}"}
         if entry.encoded:
             headers["Vary"] = "Accept-Encoding"
         if language:

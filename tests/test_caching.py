@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 URL = "/en/back-pain-miscarriage"
+CODINGS = ["identity", "gzip", "br"]
 
 
 def raw(client: TestClient, method: str, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -21,7 +22,7 @@ def test_strong_etag_and_304(client: TestClient) -> None:
     etag = headers["etag"]
     assert status == 200 and etag.startswith('"') and not etag.startswith("W/")
     for _ in range(2):  # the first answer goes through routing, the next through the fast path
-        status, headers, body = raw(client, "GET", URL, **{"If-None-Match": etag})
+        status, headers, body = raw(client, "GET", URL, **{"Accept-Encoding": "identity", "If-None-Match": etag})
         assert status == 304 and body == b""
         assert headers["etag"] == etag and headers["cache-control"] == "public, max-age=300"
         assert "content-security-policy" in headers
@@ -87,3 +88,28 @@ def test_not_found_paths_do_not_grow_the_store(client: TestClient) -> None:
     for index in range(1, 50):
         assert client.get(f"/en/nowhere-{index}").status_code == 404
     assert len(holder.site.prepared) == size
+
+
+def test_each_content_coding_has_its_own_etag(client: TestClient) -> None:
+    etags = {}
+    for coding in CODINGS:
+        headers = raw(client, "GET", URL, **{"Accept-Encoding": coding})[1]
+        assert headers.get("content-encoding", "identity") == coding and headers["vary"] == "Accept-Encoding"
+        etags[coding] = headers["etag"]
+    assert len(set(etags.values())) == 3
+    assert all(etag.startswith('"') and etag.endswith('"') for etag in etags.values())
+
+
+@pytest.mark.parametrize(
+    ("held", "wanted"), [(held, wanted) for held in CODINGS for wanted in CODINGS if held != wanted]
+)
+def test_another_variants_etag_revalidates_with_the_etag_of_the_variant_sent_now(
+    client: TestClient, held: str, wanted: str
+) -> None:
+    held_etag = raw(client, "GET", URL, **{"Accept-Encoding": held})[1]["etag"]
+    wanted_etag = raw(client, "GET", URL, **{"Accept-Encoding": wanted})[1]["etag"]
+    for _ in range(2):  # through routing, then through the fast path
+        status, headers, body = raw(client, "GET", URL, **{"Accept-Encoding": wanted, "If-None-Match": held_etag})
+        assert status == 304 and body == b""
+        assert headers["etag"] == wanted_etag != held_etag and headers["vary"] == "Accept-Encoding"
+        assert "content-encoding" not in headers and "content-length" not in headers
