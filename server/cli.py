@@ -114,6 +114,8 @@ def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .logs import log_config
+
     environ = dict(os.environ)
     try:
         settings = _settings(args, environ)
@@ -140,9 +142,10 @@ def serve(args: argparse.Namespace) -> int:
             reload_includes=RELOAD_INCLUDES if args.reload else None,
             reload_dirs=[str(Path(__file__).resolve().parent)] if args.reload else None,
             server_header=False,
+            log_config=log_config(),
         )
         return 0
-    uvicorn.run(app, host=args.host, port=args.port, server_header=False)
+    uvicorn.run(app, host=args.host, port=args.port, server_header=False, log_config=log_config())
     return 0
 
 
