@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,36 @@ from .settings import Settings
 # uvicorn restarts for code and assets; catalogs, content and templates are reloaded in
 # place by the site itself (SITE_RELOAD), so a translator's edit shows without a restart.
 RELOAD_INCLUDES = ["*.py", "*.css", "*.svg"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach a server bound to `host`.
+
+    >>> [is_loopback(host) for host in ("127.0.0.1", "127.8.9.10", "::1", "localhost", "0.0.0.0", "::", "example.org")]
+    [True, True, True, True, False, False, False]
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_or_warn(host: str, settings: Settings, *, strict: bool) -> bool:
+    """On a public address, warn about each placeholder setting; with --strict, refuse. True to go on."""
+    placeholders = [] if is_loopback(host) else settings.placeholders()
+    if strict and placeholders:
+        remedies = " and ".join(f"{placeholder.variable} to {placeholder.remedy}" for placeholder in placeholders)
+        print(f"error: not serving on {host} with placeholder settings: set {remedies}.", file=sys.stderr)
+        return False
+    for placeholder in placeholders:
+        print(
+            f"warning: {placeholder.variable} is left at its default, so {placeholder.consequence}: "
+            f"set it to {placeholder.remedy}.",
+            file=sys.stderr,
+        )
+    return True
 
 
 def _add_path_options(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         target.add_argument("--workers", type=int, default=1)
         target.add_argument("--reload", action="store_true", help="restart on code changes; show edits at once")
         target.add_argument("--pseudo-locales", action="store_true", help="also serve en-XA and ar-XB")
+        target.add_argument(
+            "--strict", action="store_true", help="on a public address, refuse to start with placeholder settings"
+        )
         _add_path_options(target)
     check = commands.add_parser("check", help="find mistakes in content and catalogs (exit 1 on errors)")
     stats = commands.add_parser("stats", help="translation status per language and page")
@@ -121,6 +155,8 @@ def serve(args: argparse.Namespace) -> int:
         settings = _settings(args, environ)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not refuse_or_warn(args.host, settings, strict=args.strict):
         return 2
     os.environ.update({key: value for key, value in environ.items() if key.startswith("SITE_")})
     from .app import create_app

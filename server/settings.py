@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # a developer's machine: wrong in every public link
+DEFAULT_CONTACT_EMAIL = "contact@example.org"  # a placeholder; SECURITY.md sends vulnerability reports to it
 
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A setting left at a default that suits only a developer's machine."""
+
+    variable: str
+    consequence: str  # what readers get if it stays
+    remedy: str  # what to set it to
 
 
 @dataclass(frozen=True)
@@ -19,13 +30,13 @@ class Settings:
     templates_dir: Path
     locales_dir: Path
     source_language: str = "en"  # BCP 47; the language the content is written in
-    base_url: str = "http://127.0.0.1:8000"  # absolute URLs (canonical, sitemap) use this, never Host
+    base_url: str = DEFAULT_BASE_URL  # absolute URLs (canonical, sitemap) use this, never Host
     behind_https: bool = False  # Secure cookie and Strict-Transport-Security
     pseudo_locales: bool = False  # en-XA and ar-XB for developers
     reload: bool = False  # look for changed files on every request, not every reload_interval
     reload_interval: float = 2.0  # seconds between looks for changed catalogs, content, templates
     html_max_age: int = 300  # seconds a shared cache may keep a page
-    contact_email: str = "contact@example.org"  # shown in the footer; set SITE_CONTACT_EMAIL
+    contact_email: str = DEFAULT_CONTACT_EMAIL  # shown in the footer; set SITE_CONTACT_EMAIL
     debug: bool = False
 
     @classmethod
@@ -37,13 +48,13 @@ class Settings:
             templates_dir=Path(environ.get("SITE_TEMPLATES_DIR", root / "templates")),
             locales_dir=Path(environ.get("SITE_LOCALES_DIR", root / "locales")),
             source_language=environ.get("SITE_SOURCE_LANGUAGE", "en"),
-            base_url=environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            base_url=environ.get("SITE_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
             behind_https=_flag(environ.get("SITE_BEHIND_HTTPS")),
             pseudo_locales=_flag(environ.get("SITE_PSEUDO_LOCALES")),
             reload=_flag(environ.get("SITE_RELOAD")),
             reload_interval=float(environ.get("SITE_RELOAD_INTERVAL", "2")),
             html_max_age=int(environ.get("SITE_HTML_MAX_AGE", "300")),
-            contact_email=environ.get("SITE_CONTACT_EMAIL", "contact@example.org"),
+            contact_email=environ.get("SITE_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
             debug=_flag(environ.get("SITE_DEBUG")),
         )
         settings.validate()
@@ -63,3 +74,24 @@ class Settings:
                     f"The {kind} folder {folder} does not exist: set SITE_ROOT to the folder that holds "
                     f"content/, locales/ and templates/ (or use --{kind})."
                 )
+
+    def placeholders(self) -> list[Placeholder]:
+        """The settings a public deployment must change but has not."""
+        found = []
+        if self.base_url == DEFAULT_BASE_URL:
+            found.append(
+                Placeholder(
+                    "SITE_BASE_URL",
+                    f"canonical links, hreflang and the sitemap point to {DEFAULT_BASE_URL}",
+                    "the site's public origin (e.g. https://health.example)",
+                )
+            )
+        if self.contact_email == DEFAULT_CONTACT_EMAIL:
+            found.append(
+                Placeholder(
+                    "SITE_CONTACT_EMAIL",
+                    f"the footer and SECURITY.md send readers and vulnerability reports to {DEFAULT_CONTACT_EMAIL}",
+                    "an address someone reads",
+                )
+            )
+        return found

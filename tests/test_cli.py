@@ -1,0 +1,80 @@
+"""`python -m server`: warnings for placeholder settings on a public address, --strict, --reload, stats."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from server.cli import main
+
+PUBLIC = {"SITE_BASE_URL": "https://health.example", "SITE_CONTACT_EMAIL": "privacy@health.example"}
+
+
+@pytest.fixture(autouse=True)
+def environment() -> Iterator[None]:
+    """`serve` writes SITE_* variables for its workers; put the environment back afterwards."""
+    with mock.patch.dict(os.environ):
+        for variable in PUBLIC:
+            os.environ.pop(variable, None)
+        yield
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What `uvicorn.run` was called with, instead of running it."""
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
+    return calls
+
+
+def warnings(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("warning:")]
+
+
+@pytest.mark.parametrize(
+    ("host", "environ", "named"),
+    [
+        ("0.0.0.0", {}, ["SITE_BASE_URL", "SITE_CONTACT_EMAIL"]),
+        ("::", {"SITE_CONTACT_EMAIL": PUBLIC["SITE_CONTACT_EMAIL"]}, ["SITE_BASE_URL"]),
+        ("192.0.2.7", {"SITE_BASE_URL": PUBLIC["SITE_BASE_URL"]}, ["SITE_CONTACT_EMAIL"]),
+    ],
+)
+def test_a_public_address_with_placeholder_settings_warns_once_per_setting(
+    served: list[dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+    host: str,
+    environ: dict[str, str],
+    named: list[str],
+) -> None:
+    os.environ.update(environ)
+    assert main(["--host", host]) == 0
+    lines = warnings(capsys.readouterr().err)
+    assert len(lines) == len(named) and all(variable in line for variable, line in zip(named, lines, strict=True))
+    assert len(served) == 1
+
+
+def test_only_a_public_address_warns(served: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    for host in ("127.0.0.1", "127.8.9.10", "::1", "localhost"):
+        assert main(["--host", host]) == 0
+    os.environ.update(PUBLIC)
+    assert main(["--host", "0.0.0.0"]) == 0
+    assert warnings(capsys.readouterr().err) == []
+    assert main(["--host", "0.0.0.0", "--strict"]) == 0
+    assert len(served) == 6
+
+
+def test_strict_refuses_placeholder_settings_on_a_public_address(
+    served: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--host", "0.0.0.0", "--strict"]) == 2
+    output = capsys.readouterr()
+    lines = (output.out + output.err).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and lines[0].endswith(".")
+    assert "SITE_BASE_URL" in lines[0] and "SITE_CONTACT_EMAIL" in lines[0]
+    assert served == []
