@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import ipaddress
 import os
 import sys
@@ -13,7 +14,9 @@ from .settings import Settings
 
 # uvicorn restarts for code and assets; catalogs, content and templates are reloaded in
 # place by the site itself (SITE_RELOAD), so a translator's edit shows without a restart.
+# Without watchfiles, uvicorn polls *.py files only, and warns if given these patterns.
 RELOAD_INCLUDES = ["*.py", "*.css", "*.svg"]
+CODE_DIR = Path(__file__).resolve().parent
 
 
 def is_loopback(host: str) -> bool:
@@ -44,6 +47,16 @@ def refuse_or_warn(host: str, settings: Settings, *, strict: bool) -> bool:
             file=sys.stderr,
         )
     return True
+
+
+def reload_notice(settings: Settings, *, has_watchfiles: bool) -> str:
+    """The one line --reload logs: what is watched, and what a change to it does."""
+    patterns = ", ".join(RELOAD_INCLUDES) if has_watchfiles else "*.py"
+    folders = f"{settings.locales_dir}, {settings.content_dir}, {settings.templates_dir}"
+    return (
+        f"Reloading: a change to {patterns} in {CODE_DIR} restarts the worker; catalogs, content and "
+        f"templates ({folders}) are reloaded in place on the next request."
+    )
 
 
 def _add_path_options(parser: argparse.ArgumentParser) -> None:
@@ -166,17 +179,28 @@ def serve(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.reload or args.workers > 1:
-        # Reloading and several workers need an import string; each worker reads the same SITE_* variables.
+    if args.reload:
+        has_watchfiles = importlib.util.find_spec("watchfiles") is not None  # as uvicorn chooses its reloader
+        uvicorn.run(
+            "server.app:create_app",  # reloading needs an import string
+            factory=True,
+            host=args.host,
+            port=args.port,
+            reload=True,
+            reload_includes=RELOAD_INCLUDES if has_watchfiles else None,
+            reload_dirs=[str(CODE_DIR)],
+            server_header=False,
+            log_config=log_config(reload_notice(settings, has_watchfiles=has_watchfiles)),
+        )
+        return 0
+    if args.workers > 1:
+        # Each worker imports the app and reads the same SITE_* variables.
         uvicorn.run(
             "server.app:create_app",
             factory=True,
             host=args.host,
             port=args.port,
-            workers=None if args.reload else args.workers,
-            reload=args.reload,
-            reload_includes=RELOAD_INCLUDES if args.reload else None,
-            reload_dirs=[str(Path(__file__).resolve().parent)] if args.reload else None,
+            workers=args.workers,
             server_header=False,
             log_config=log_config(),
         )

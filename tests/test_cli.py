@@ -11,6 +11,9 @@ import pytest
 
 from server.cli import main
 
+from .conftest import ROOT, free_port
+from .test_load import server_process
+
 PUBLIC = {"SITE_BASE_URL": "https://health.example", "SITE_CONTACT_EMAIL": "privacy@health.example"}
 
 
@@ -78,3 +81,17 @@ def test_strict_refuses_placeholder_settings_on_a_public_address(
     assert len(lines) == 1 and lines[0].startswith("error:") and lines[0].endswith(".")
     assert "SITE_BASE_URL" in lines[0] and "SITE_CONTACT_EMAIL" in lines[0]
     assert served == []
+
+
+def test_reload_says_in_one_line_what_is_watched_and_how() -> None:
+    port = free_port()
+    with server_process("--reload", port=port, capture=True) as process:
+        process.terminate()
+        log, _ = process.communicate(timeout=20)
+    lines = [line for line in log.splitlines() if "reload" in line.lower() and "restart" in line]
+    assert len(lines) == 1, log
+    assert f"{ROOT / 'server'} restarts the worker" in lines[0]
+    assert "catalogs, content and templates" in lines[0] and "reloaded in place on the next request" in lines[0]
+    for folder in ("locales", "content", "templates"):
+        assert str(ROOT / folder) in lines[0]
+    assert "WARNING" not in log and "Will watch for changes" not in log
