@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_path_options(target)
     check = commands.add_parser("check", help="find mistakes in content and catalogs (exit 1 on errors)")
     stats = commands.add_parser("stats", help="translation status per language and page")
+    stats.add_argument("language", nargs="?", help="only this language, e.g. pt_BR or pt-BR")
     update = commands.add_parser("update", help="extract messages and update every language's catalogs")
     init = commands.add_parser("init", help="start a new language, e.g. `init pt_BR`")
     init.add_argument("locale", help="POSIX locale name for the folder under locales/, e.g. pt_BR or zh_Hant")
@@ -120,11 +121,20 @@ def run_check(settings: Settings) -> int:
     return 1 if errors else 0
 
 
-def run_stats(settings: Settings) -> int:
+def run_stats(settings: Settings, language: str | None) -> int:
     from .site import Site
     from .stats import format_status, translation_status
 
-    print(format_status(translation_status(Site.load(settings))))
+    statuses = translation_status(Site.load(settings))
+    if language is not None:
+        wanted = language.replace("_", "-").lower()  # a folder name under locales/, or a BCP 47 tag
+        chosen = [status for status in statuses if status.code.lower() == wanted]
+        if not chosen:
+            codes = ", ".join(status.code for status in statuses) or "none"
+            print(f"error: the site has no translation into {language!r}; its translations are: {codes}.")
+            return 2
+        statuses = chosen
+    print(format_status(statuses))
     return 0
 
 
@@ -221,7 +231,7 @@ def main(argv: Sequence[str]) -> int:
     if args.command == "check":
         return run_check(settings)
     if args.command == "stats":
-        return run_stats(settings)
+        return run_stats(settings, args.language)
     if args.command == "build":
         return run_build(settings, args.out)
     return run_workflow(args, settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -11,7 +12,7 @@ import pytest
 
 from server.cli import main
 
-from .conftest import ROOT, free_port
+from .conftest import ROOT, free_port, write_catalog
 from .test_load import server_process
 
 PUBLIC = {"SITE_BASE_URL": "https://health.example", "SITE_CONTACT_EMAIL": "privacy@health.example"}
@@ -95,3 +96,39 @@ def test_reload_says_in_one_line_what_is_watched_and_how() -> None:
     for folder in ("locales", "content", "templates"):
         assert str(ROOT / folder) in lines[0]
     assert "WARNING" not in log and "Will watch for changes" not in log
+
+
+def rows_by_language(output: str) -> dict[str, list[str]]:
+    """The table's rows (up to the first blank line), by the language code that starts them."""
+    rows: dict[str, list[str]] = {}
+    for line in output.splitlines()[1:]:
+        if not line.strip():
+            break
+        rows.setdefault(line.split()[0], []).append(line)
+    return rows
+
+
+@pytest.mark.parametrize("spelling", ["zh_Hans", "zh-Hans", "zh-hans"])
+def test_stats_for_one_language(capsys: pytest.CaptureFixture[str], spelling: str) -> None:
+    assert main(["stats"]) == 0
+    every = rows_by_language(capsys.readouterr().out)
+    assert main(["stats", spelling]) == 0
+    assert rows_by_language(capsys.readouterr().out) == {"zh-Hans": every["zh-Hans"]}
+
+
+@pytest.mark.parametrize("spelling", ["pt_BR", "pt-BR"])
+def test_stats_for_a_language_with_a_region(site_copy: Path, capsys: pytest.CaptureFixture[str], spelling: str) -> None:
+    for language in ("pt_BR", "fr"):
+        for domain in ("interface", "content"):
+            write_catalog(site_copy / f"locales/{language}/LC_MESSAGES/{domain}.po", language, {})
+    folders = [f"--{name}={site_copy / name}" for name in ("content", "locales", "templates")]
+    assert main(["stats", spelling, *folders]) == 0
+    assert set(rows_by_language(capsys.readouterr().out)) == {"pt-BR"}
+
+
+@pytest.mark.parametrize("unknown", ["xx", "en", "pt-BR"])
+def test_stats_for_an_unknown_language_fails_in_one_sentence(capsys: pytest.CaptureFixture[str], unknown: str) -> None:
+    assert main(["stats", unknown]) == 2
+    output = capsys.readouterr()
+    lines = (output.out + output.err).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and lines[0].endswith(".") and unknown in lines[0]
