@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from server.cli import build_parser
 from server.settings import Settings
 
 from .conftest import ROOT
@@ -18,6 +19,20 @@ def test_every_setting_is_documented() -> None:
     assert len(variables) >= len(dataclasses.fields(Settings))
     for variable in variables:
         assert f"`{variable}`" in README, f"{variable} is not in the README"
+
+
+def test_every_serve_option_is_documented() -> None:
+    options = set(re.findall(r"--[a-z][a-z-]+", build_parser().format_help())) - {"--help"}
+    assert "--host" in options
+    for option in options:
+        assert f"`{option}`" in README, f"{option} is not in the README"
+
+
+def test_security_md_says_what_the_logs_hold() -> None:
+    security = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    logs = re.search(r"^## Logs\n(.+?)(?=^## |\Z)", security, re.MULTILINE | re.DOTALL)
+    assert logs is not None, "SECURITY.md has no Logs section"
+    assert "query string" in logs.group(1) and "test_the_access_log_has_the_time_and_no_query_string" in logs.group(1)
 
 
 def test_ci_runs_the_readmes_test_command() -> None:
