@@ -12,7 +12,9 @@ _ACCENTED = str.maketrans(
     "åƀçđéƒĝĥîĵķļɱñöþǫŕšŧûṽŵẋýžÅƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŦÛṼŴẊÝŽ",
 )
 # Parts a translator must keep as they are: placeholders, Markdown link targets, code, escapes.
-_PROTECTED = re.compile(r"%\(\w+\)[sdif]|%%|\{\w*\}|\]\([^)]*\)|`[^`]*`|\\.")
+# A link target stops at the next bracket or parenthesis, so an unclosed `](` scans only up to
+# the next one: linear time, where `[^)]*` took quadratic time on "](" repeated.
+_PROTECTED = re.compile(r"%\(\w+\)[sdif]|%%|\{\w*\}|\]\([^()\[\]]*\)|`[^`]*`|\\.")
 _RIGHT_TO_LEFT_OVERRIDE, _POP_DIRECTIONAL_FORMATTING = "\u202e", "\u202c"
 LENGTHEN = 0.4  # translated text is often up to 40% longer than English
 
