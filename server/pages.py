@@ -40,6 +40,8 @@ class Link:
     url: str
     text: Text
     summary: Text | None = None
+    in_language: Language | None = None  # set when the page is not published in the reader's language
+    language_note: str | None = None  # that language's name in the reader's language: "(inglés)"
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,38 @@ class PageContext:
     def resolve_link(self, target: str) -> str | None:
         kind, _, slug = target.partition(":")
         pages = {"page": self.site.pages, "topic": self.site.topics}.get(kind, {})
-        return page_path(self.language, pages[slug]) if slug in pages else None
+        return page_path(self.readable_language(pages[slug]), pages[slug]) if slug in pages else None
+
+    def readable_language(self, page: Page) -> Language:
+        """The reader's language if the page is published in it, else the source language."""
+        return self.language if self.site.is_published(page, self.language) else self.site.source
 
     def link(self, page: Page, *, with_summary: bool = False) -> Link:
-        summary = self.text(page.summary) if with_summary else None
-        return Link(page_path(self.language, page), self.text(page.title), summary)
+        """A link in the reader's language, or, for a page not published in it, to the source-language page."""
+        if self.readable_language(page) is self.language:
+            summary = self.text(page.summary) if with_summary else None
+            return Link(page_path(self.language, page), self.text(page.title), summary)
+        source = self.site.source
+        original = self.site.translator(source)
+        return Link(
+            page_path(source, page),
+            Text(original.block(page.title).text, source),
+            Text(original.block(page.summary).text, source) if with_summary else None,
+            in_language=source,
+            language_note=source.locale.get_display_name(self.language.locale),
+        )
+
+    def disclaimer_link(self, disclaimer: Page) -> Link:
+        """The disclaimer beside an article: always in the reader's language (publishing the article
+        requires it), linking to the full page in the reader's language only once that is published."""
+        target = self.link(disclaimer)
+        return Link(
+            target.url,
+            self.text(disclaimer.title),
+            self.text(disclaimer.summary),
+            target.in_language,
+            target.language_note,
+        )
 
     def switcher(self) -> list[SwitcherEntry]:
         entries = []
@@ -136,7 +165,7 @@ class PageContext:
             "breadcrumbs": breadcrumbs,
             "related": [self.link(site.pages[slug]) for slug in page.related if slug in site.pages],
             "topics": [self.link(site.topics[slug]) for slug in page.topics if slug in site.topics],
-            "disclaimer": self.link(disclaimer, with_summary=True) if disclaimer and page.kind == "article" else None,
+            "disclaimer": self.disclaimer_link(disclaimer) if disclaimer and page.kind == "article" else None,
             "reviewed": format_date(page.reviewed, "long", locale=language.locale) if page.reviewed else None,
             "reading_minutes": page.reading_minutes,
             "home": self.link(home),
@@ -174,7 +203,9 @@ def render_message(site: Site, language: Language, template: str, **extra: Any) 
         "footer_links": [context.link(site.pages[slug]) for slug in FOOTER_SLUGS if slug in site.pages],
         "switcher": [
             SwitcherEntry(
-                other, choose_path(other, home) if other.code != language.code else None, other.code == language.code
+                other,
+                choose_path(other, home) if other.code != language.code and site.is_published(home, other) else None,
+                other.code == language.code,
             )
             for other in site.languages
         ],

@@ -37,7 +37,9 @@ def status_body(site: Site, language: Language) -> Stored:
     def render() -> str:
         translator = site.translator(language)
         titles = {page.slug: translator.block(page.title) for page in (*site.pages.values(), *site.topics.values())}
-        return render_message(site, language, "status.html", statuses=translation_status(site), titles=titles)
+        # the reader's own language first
+        statuses = sorted(translation_status(site), key=lambda status: status.code != language.code)
+        return render_message(site, language, "status.html", statuses=statuses, titles=titles)
 
     return stored(site, ("status", language.code), render)
 

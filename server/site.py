@@ -35,6 +35,7 @@ class Site:
     topics: Mapping[str, Page]
     tables: Mapping[str, Mapping[str, MessageTable]]  # language code -> domain -> table
     interface_template: Catalog  # the interface .pot: every interface message
+    content_messages: frozenset[str]  # every message of the content .pot: what translators were asked for
     environment: Environment
     problems: tuple[str, ...] = field(default=())
     # What each part was built from: "source" (content, templates, .pot) and each language's catalogs.
@@ -58,13 +59,17 @@ class Site:
         pages, topics = _load_pages(settings.content_dir, previous, problems)
         languages, tables = _load_catalogs(settings, source, previous, problems)
         interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
+        content_template = _load_template(settings.locales_dir, "content", previous, problems)
+        content_messages = frozenset(
+            message.id if isinstance(message.id, str) else message.id[0] for message in content_template if message.id
+        )
         if settings.pseudo_locales:
-            content_messages = {block.text for page in (*pages.values(), *topics.values()) for block in page.blocks}
+            every_block = {block.text for page in (*pages.values(), *topics.values()) for block in page.blocks}
             for code in PSEUDO_LOCALES:
                 languages.append(Language.from_code(code))
                 tables[code] = {
                     "interface": _pseudo_interface(interface_template, code),
-                    "content": pseudo_table(content_messages, (), code),
+                    "content": pseudo_table(every_block, (), code),
                 }
         environment = _load_environment(settings, previous, problems, static_urls or {})
         for problem in broken_references(pages, topics):
@@ -82,6 +87,7 @@ class Site:
             topics=topics,
             tables=tables,
             interface_template=interface_template,
+            content_messages=content_messages,
             environment=environment,
             problems=tuple(problems),
         )
@@ -118,11 +124,45 @@ class Site:
             required += [disclaimer.title.text, disclaimer.summary.text]
         return required
 
-    def is_published(self, page: Page, language: Language) -> bool:
+    def blocking_messages(self, page: Page, language: Language) -> list[str]:
+        """Required messages with no translation at all, which keep the page from being published.
+
+        Once a page has been translated, an author's edit never takes it away from readers:
+        a fuzzy translation (of the earlier English) does not block, and neither does English
+        that is newer than the catalogs (not yet extracted by `update`). The changed block is
+        shown in English, and the page is flagged as needing review, until a translator has
+        seen it.
+        """
         if language.code == self.source.code:
-            return True
+            return []
         content = self.tables.get(language.code, {}).get("content", EMPTY)
-        return all(content.gettext(message) is not None for message in self.required_blocks(page))
+        started = any(content.gettext(block.text) is not None for block in page.blocks)
+        return [
+            message
+            for message in dict.fromkeys(self.required_blocks(page))
+            if content.gettext(message) is None
+            and message not in content.fuzzy
+            and (message in self.content_messages or not started)
+        ]
+
+    def is_published(self, page: Page, language: Language) -> bool:
+        return not self.blocking_messages(page, language)
+
+    def changed_since_translation(self, page: Page, language: Language) -> list[str]:
+        """Messages of a published page whose English changed after it was translated (fuzzy, or not yet extracted)."""
+        if language.code == self.source.code or not self.is_published(page, language):
+            return []
+        content = self.tables.get(language.code, {}).get("content", EMPTY)
+        return [
+            block.text
+            for block in page.blocks
+            if content.gettext(block.text) is None
+            and (block.text in content.fuzzy or block.text not in self.content_messages)
+        ]
+
+    def needs_review(self, page: Page, language: Language) -> bool:
+        """Whether a published translation waits for review because its English changed."""
+        return bool(self.changed_since_translation(page, language))
 
     def is_interface_complete(self, language: Language) -> bool:
         if language.code == self.source.code:
@@ -235,7 +275,14 @@ def _load_template(locales_dir: Path, domain: str, previous: Site | None, proble
     except CatalogError as error:
         problems.append(str(error))
         log.error("catalog error: %s; serving the last good version", error)
-        return previous.interface_template if previous else Catalog()
+        if previous is None:
+            return Catalog()
+        if domain == "interface":
+            return previous.interface_template
+        kept = Catalog()
+        for message_id in previous.content_messages:
+            kept.add(message_id)
+        return kept
 
 
 def _pseudo_interface(template: Catalog, code: str) -> MessageTable:

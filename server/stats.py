@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalogs import EMPTY, MessageTable
-from .site import Site
+from .catalogs import EMPTY, CatalogError, MessageTable, catalog_path, read_catalog
+from .content import Page
+from .site import DISCLAIMER_SLUG, Site
 
 INTERFACE = "interface"  # the row name for templates' strings
 
@@ -27,11 +29,22 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """A message that keeps a page from being published in a language."""
+
+    slug: str
+    message: str
+    role: str  # "title", "summary", "safety advice", or the disclaimer's title or summary
+
+
+@dataclass(frozen=True)
 class LanguageStatus:
     code: str
     name: str
     rows: tuple[Counts, ...]
     published: tuple[str, ...]  # slugs of the pages live in this language
+    blockers: tuple[Blocker, ...] = ()  # what to translate to publish the rest
+    needs_review: tuple[str, ...] = ()  # slugs of published pages whose English changed since translation
 
     @property
     def total(self) -> Counts:
@@ -79,17 +92,67 @@ def translation_status(site: Site) -> list[LanguageStatus]:
         for page in pages:
             rows.append(_count(page.slug, [block.text for block in page.blocks], content, set()))
         published = tuple(page.slug for page in pages if site.is_published(page, language))
-        statuses.append(LanguageStatus(language.code, language.name, tuple(rows), published))
+        blockers = tuple(
+            Blocker(page.slug, message, _role(site, page, message))
+            for page in pages
+            for message in site.blocking_messages(page, language)
+        )
+        review = tuple(
+            slug for slug in published if site.needs_review(site.pages.get(slug) or site.topics[slug], language)
+        )
+        statuses.append(LanguageStatus(language.code, language.name, tuple(rows), published, blockers, review))
     return statuses
 
 
-def format_status(statuses: list[LanguageStatus]) -> str:
-    """A plain-text table for the terminal."""
+def _role(site: Site, page: Page, message: str) -> str:
+    if message == page.title.text:
+        return "title"
+    if message == page.summary.text:
+        return "summary"
+    disclaimer = site.pages.get(DISCLAIMER_SLUG)
+    if disclaimer is not None and page is not disclaimer:
+        if message == disclaimer.title.text:
+            return f"title of {DISCLAIMER_SLUG}, shown beside every article"
+        if message == disclaimer.summary.text:
+            return f"summary of {DISCLAIMER_SLUG}, shown beside every article"
+    return "safety advice"
+
+
+def catalog_locations(site: Site, language_code: str) -> dict[str, str]:
+    """`file:line` of each content message in a language's catalog, for the terminal (reads the file)."""
+    language = site.language(language_code)
+    if language is None:
+        return {}
+    path = catalog_path(site.settings.locales_dir, language.catalog_name, "content")
+    try:
+        catalog = read_catalog(path)
+    except CatalogError:
+        return {}
+    return {message.id: f"{path}:{message.lineno}" for message in catalog if isinstance(message.id, str) and message.id}
+
+
+def format_status(statuses: list[LanguageStatus], locations: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """A plain-text table for the terminal; then, per language, what blocks publication, with file:line."""
     lines = [f"{'language':<10} {'page':<28} {'translated':>10} {'fuzzy':>6} {'missing':>8}  published"]
     for status in statuses:
         for row in (*status.rows, status.total):
-            live = "" if row.name in (INTERFACE, "total") else ("yes" if row.name in status.published else "no")
+            live = "" if row.name in (INTERFACE, "total") else _published_label(row.name, status)
             lines.append(
                 f"{status.code:<10} {row.name:<28} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8}  {live}"
             )
+    for status in statuses:
+        where = (locations or {}).get(status.code, {})
+        if status.blockers:
+            lines.append("")
+            lines.append(f"{status.code}: to publish a page, translate (and do not leave fuzzy) its title, summary and")
+            lines.append(f"{status.code}: safety advice, and for articles the title and summary of {DISCLAIMER_SLUG}:")
+        for blocker in status.blockers:
+            location = where.get(blocker.message, f"{status.code} content catalog")
+            lines.append(f"{location}: blocks {blocker.slug} ({blocker.role}): {blocker.message[:70]!r}")
     return "\n".join(lines)
+
+
+def _published_label(slug: str, status: LanguageStatus) -> str:
+    if slug not in status.published:
+        return "no"
+    return "yes, needs review" if slug in status.needs_review else "yes"

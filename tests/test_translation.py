@@ -57,7 +57,7 @@ def test_complete_page_has_no_fallback_notice(site_copy: Path, make_client: Call
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/interface.po", "fr", {m: "FR " + m for m in pot_messages})
     html = make_client().get(f"/fr/{ARTICLE}").text
     main = html[html.index("<main") : html.index('<aside class="related"')]
-    assert 'lang="en"' not in main
+    assert not re.search(r"\slang=\"en\"", main)  # every block of the article is translated
     # the interface catalog is incomplete, so the notice is still shown
     assert 'class="notice"' in html
 
@@ -102,7 +102,7 @@ def test_translated_markup_is_escaped_never_injected(site_copy: Path, make_clien
 def test_a_translation_with_changed_links_falls_back_to_the_source(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
-    messages = required_messages(site_copy, ARTICLE)
+    messages = required_messages(site_copy, ARTICLE) | required_messages(site_copy, "back-pain-miscarriage")
     source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
     messages[source] = "Lire [ceci](javascript:alert(1))."
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
@@ -135,12 +135,50 @@ def test_wrong_placeholder_falls_back_instead_of_failing(
 
 
 def test_links_in_content_point_to_the_same_language(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
-    messages = required_messages(site_copy, ARTICLE)
+    messages = required_messages(site_copy, ARTICLE) | required_messages(site_copy, "back-pain-miscarriage")
     source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
     messages[source] = "Lire [l'article](page:back-pain-miscarriage)."
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
     html = make_client().get(f"/fr/{ARTICLE}").text
     assert '<p>Lire <a href="/fr/back-pain-miscarriage">l\'article</a>.</p>' in html
+
+
+def test_links_to_a_page_not_published_in_the_language_go_to_the_english_page(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    messages = required_messages(site_copy, ARTICLE)  # the other article stays untranslated
+    source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
+    messages[source] = "Lire [l'article](page:back-pain-miscarriage)."
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    client = make_client()
+    html = client.get(f"/fr/{ARTICLE}").text
+    assert '<p>Lire <a href="/en/back-pain-miscarriage">l\'article</a>.</p>' in html
+    assert client.get("/fr/back-pain-miscarriage").status_code == 404
+    # related articles, topics, footer and breadcrumbs: English page, marked as English, and said so
+    related = html.split('id="related-title"', 1)[1].split("</aside>", 1)[0]
+    assert '<a href="/en/back-pain-miscarriage" lang="en" dir="ltr" hreflang="en">' in related
+    assert '<span class="note">(anglais)</span>' in related
+    footer = html.split('<footer', 1)[1]
+    assert '<a href="/en/privacy" lang="en" dir="ltr" hreflang="en">Privacy policy</a>' in footer
+    assert 'href="/fr/privacy"' not in html
+    # the disclaimer keeps its translated title and summary; its link goes to the English page
+    disclaimer = html.split('class="disclaimer"', 1)[1].split("</aside>", 1)[0]
+    assert "Informations médicales" in disclaimer and "Avis FR." in disclaimer
+    assert '<a href="/en/medical-information" hreflang="en">' in disclaimer
+    # no page links to a French page that answers 404
+    for href in set(re.findall(r'href="(/fr/[^"]*)"', html)):
+        assert client.get(href).status_code == 200, href
+
+
+def test_the_unavailable_pages_home_link_never_points_to_itself(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", required_messages(site_copy, ARTICLE))
+    client = make_client()
+    unavailable = client.get("/fr/")  # the French home page is not translated
+    assert unavailable.status_code == 404
+    assert '<a href="/en/" hreflang="en">' in unavailable.text
+    assert 'href="/fr/"' not in unavailable.text
 
 
 def test_counts_are_formatted_for_the_language() -> None:

@@ -1,0 +1,103 @@
+"""Publication explains itself and fails soft: an author's edit never takes a translated page away."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from server import create_app
+from server.cli import main
+from server.site import Site
+from server.stats import catalog_locations, format_status, translation_status
+from server.workflow import update
+
+from .conftest import ROOT, repository_settings
+
+ARTICLE = "/{lang}/back-pain-miscarriage"
+TRANSLATED = ("es", "fr", "de", "ar", "zh-hans", "hi")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the whole repository's site: content, templates, every catalog, and what `update` needs."""
+    for folder in ("content", "templates", "locales", "server"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def settings_for(project: Path, **changes: object):  # type: ignore[no-untyped-def]
+    return repository_settings(
+        content_dir=project / "content", templates_dir=project / "templates", locales_dir=project / "locales", **changes
+    )
+
+
+def edit_safety_sentence(project: Path) -> str:
+    article = project / "content/back-pain-miscarriage.md"
+    text = article.read_text(encoding="utf-8")
+    changed = text.replace("gynecologist", "gynecologist or midwife", 1)
+    assert changed != text
+    article.write_text(changed, encoding="utf-8")
+    sentence = next(line for line in changed.splitlines() if "gynecologist or midwife" in line)
+    return sentence
+
+
+def english_sentence_in(html: str, sentence_start: str) -> bool:
+    return bool(re.search(rf'<span lang="en" dir="ltr">{re.escape(sentence_start)}', html))
+
+
+def test_a_safety_edit_saved_while_serving_keeps_every_translation_published(project: Path) -> None:
+    client = TestClient(create_app(settings_for(project, reload=True)), follow_redirects=False)
+    for lang in TRANSLATED:
+        assert client.get(ARTICLE.format(lang=lang)).status_code == 200
+    sentence = edit_safety_sentence(project)
+    for lang in TRANSLATED:
+        page = client.get(ARTICLE.format(lang=lang))
+        assert page.status_code == 200, lang
+        assert english_sentence_in(page.text, sentence[:40]), lang  # the changed block, in English, marked so
+        assert 'class="notice"' in page.text
+        assert page.text.count('lang="en" dir="ltr"') < 6  # the rest stays translated
+
+
+def test_after_update_the_edit_is_fuzzy_and_the_page_needs_review(project: Path) -> None:
+    sentence = edit_safety_sentence(project)
+    update(project / "locales", root=project)
+    settings = settings_for(project)
+    client = TestClient(create_app(settings), follow_redirects=False)
+    for lang in TRANSLATED:
+        page = client.get(ARTICLE.format(lang=lang))
+        assert page.status_code == 200, lang
+        assert english_sentence_in(page.text, sentence[:40]), lang
+    site = Site.load(settings)
+    statuses = {status.code: status for status in translation_status(site)}
+    assert all("back-pain-miscarriage" in statuses[code].needs_review for code in ("es", "fr", "de", "ar", "hi"))
+    table = format_status(list(statuses.values()))
+    assert re.search(r"^fr\s+back-pain-miscarriage\s+.*yes, needs review$", table, re.MULTILINE)
+
+
+def test_stats_lists_what_blocks_publication_with_file_and_line(project: Path) -> None:
+    po = project / "locales/fr/LC_MESSAGES/content.po"
+    text = po.read_text(encoding="utf-8")
+    disclaimer_title = re.search(r'msgid "Medical information"\nmsgstr "([^"]+)"', text)
+    assert disclaimer_title is not None
+    po.write_text(text.replace(disclaimer_title.group(0), 'msgid "Medical information"\nmsgstr ""'), encoding="utf-8")
+    site = Site.load(settings_for(project))
+    statuses = translation_status(site)
+    report = format_status(statuses, {"fr": catalog_locations(site, "fr")})
+    line = next(
+        n
+        for n, row in enumerate(po.read_text(encoding="utf-8").splitlines(), 1)
+        if row == 'msgid "Medical information"'
+    )
+    role = r"\(title of medical-information, shown beside every article\)"
+    assert re.search(
+        rf"^{re.escape(str(po))}:{line}: blocks back-pain-miscarriage {role}",
+        report,
+        re.MULTILINE,
+    ), report
+    assert main(["stats", "--locales", str(project / "locales"), "--content", str(project / "content"),
+                 "--templates", str(project / "templates")]) == 0  # fmt: skip
