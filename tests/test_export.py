@@ -23,14 +23,18 @@ from .conftest import ROOT, free_port, repository_settings
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+INCLUDES = ("security-headers.conf",)  # deploy/ files both configs include from their own folder
+
+
+def build_export(out: Path, **changes: object) -> Path:
+    app = create_app(repository_settings(**changes))
+    build(app.state.holder.site, app.state.assets, out)
+    return out
 
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("export")
-    app = create_app(repository_settings())
-    build(app.state.holder.site, app.state.assets, out)
-    return out
+    return build_export(tmp_path_factory.mktemp("export"))
 
 
 def url_for(relative: str) -> str:
@@ -93,6 +97,9 @@ def configure(config: str, folder: Path, port: int, **replacements: str) -> Path
         text = text.replace(old, new)
     path = folder / config
     path.write_text(text, encoding="utf-8")
+    for include in INCLUDES:
+        if (ROOT / "deploy" / include).exists():
+            shutil.copy(ROOT / "deploy" / include, folder / include)
     return path
 
 
@@ -106,6 +113,16 @@ def running(command: list[str], port: int, **options: Any) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def serving_export(export: Path, folder: Path, **options: Any) -> Iterator[str]:
+    """deploy/nginx.conf serving an export, on a free loopback port."""
+    nginx_available()
+    port = free_port()
+    config = configure("nginx.conf", folder, port, **{"/srv/site": str(export)})
+    with running(nginx_command(config), port, **options) as base:
+        yield base
 
 
 def nginx_command(config: Path) -> list[str]:
@@ -173,10 +190,7 @@ def check_site(base: str) -> None:
 
 
 def test_nginx_serves_the_export(export: Path, tmp_path: Path) -> None:
-    nginx_available()
-    port = free_port()
-    config = configure("nginx.conf", tmp_path, port, **{"/srv/site": str(export)})
-    with running(nginx_command(config), port) as base:
+    with serving_export(export, tmp_path) as base:
         check_site(base)
         page = httpx2.get(base + "/es/privacy", headers={"Accept-Encoding": "identity"})
         assert page.content == (export / PUBLIC / "es/privacy.html").read_bytes()
@@ -190,3 +204,34 @@ def test_nginx_proxies_several_uvicorn_workers(tmp_path: Path) -> None:
     app = [sys.executable, "-m", "server", "--port", str(app_port), "--workers", "2"]
     with running(app, app_port, cwd=ROOT, env=environ), running(nginx_command(config), port) as base:
         check_site(base)
+
+
+# Third-party links to the switcher that name no language or page of the site, and the 404's language.
+UNKNOWN_CHOICES = {
+    "/choose-language/xx/privacy": "en",
+    "/choose-language/xx/": "en",
+    "/choose-language/zz-zzzz/topics/back-ache": "en",
+    "/choose-language/de/no-such-page": "de",
+    "/choose-language/de/topics/privacy": "de",
+}
+
+
+def test_a_link_to_an_unknown_language_leaves_the_readers_choice_alone(export: Path, tmp_path: Path) -> None:
+    app = TestClient(create_app(repository_settings()), follow_redirects=False)
+    with serving_export(export, tmp_path) as base, httpx2.Client(base_url=base, follow_redirects=False) as http:
+        for url, language in UNKNOWN_CHOICES.items():
+            answers = {"app": app.get(url), "nginx": http.get(url)}
+            for server, response in answers.items():
+                assert response.status_code == 404, (server, url)
+                assert "set-cookie" not in response.headers, (server, url)
+                assert f'<html lang="{language}"' in response.text, (server, url)  # the site's 404 page
+
+
+def test_a_missing_asset_is_not_cached_for_a_year(export: Path, tmp_path: Path) -> None:
+    app = TestClient(create_app(repository_settings()), follow_redirects=False)
+    with serving_export(export, tmp_path) as base, httpx2.Client(base_url=base) as http:
+        for url in ("/static/nope.css", "/static/site.0000000000.css", "/static/"):
+            answers = {"app": app.get(url), "nginx": http.get(url)}
+            for server, response in answers.items():
+                assert response.status_code == 404, (server, url)
+                assert response.headers["cache-control"] == "no-cache", (server, url)
