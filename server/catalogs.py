@@ -7,15 +7,18 @@ import gettext
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po
 from babel.plural import to_gettext
+
+from .translation import Rejection, mistakes
 
 DOMAINS = ("interface", "content")  # interface: templates and Python; content: the Markdown pages
 # Counts a page can show (minutes, articles) lie well inside 0..1000; CLDR's "many" for French,
@@ -35,12 +38,23 @@ class CatalogError(ValueError):
         self.lineno = lineno
 
 
+class PluralCountError(CatalogError):
+    """An entry with more msgstr[N] lines than the header's nplurals, which Babel cannot read."""
+
+    def __init__(self, path: Path | str, lineno: int, forms: int, nplurals: int) -> None:
+        super().__init__(
+            path, lineno, f"this message has {forms} plural forms, but the header says nplurals={nplurals}"
+        )
+        self.forms = forms
+        self.nplurals = nplurals
+
+
 @dataclass(frozen=True)
 class MessageTable:
     """The finished translations of one domain in one language.
 
-    Untranslated, partly translated and fuzzy entries are left out, so a lookup that
-    misses means "fall back to the source text".
+    Untranslated, partly translated, fuzzy and rejected entries are left out, so a lookup
+    that misses means "fall back to the source text".
     """
 
     singular: Mapping[str, str] = field(default_factory=dict)
@@ -48,6 +62,21 @@ class MessageTable:
     plural_index: Callable[[int], int] = lambda n: int(n != 1)
     source_revision: datetime.datetime | None = None  # POT-Creation-Date: the source it was updated from
     fuzzy: frozenset[str] = frozenset()  # msgids whose translation is marked fuzzy (needs review)
+    rejected: Mapping[str, Rejection] = field(default_factory=dict)  # translations that cannot be shown, by msgid
+    drafts: Mapping[str, str] = field(default_factory=dict)  # fuzzy or rejected translations (plurals: last form)
+    lines: Mapping[str, int] = field(default_factory=dict)  # each entry's msgstr line, by msgid
+    # rejected msgids whose fallback has been logged; the one mutable part, so a reason is logged once
+    reported: set[str] = field(default_factory=set, compare=False, repr=False)
+
+    def report_once(self, message: str) -> Rejection | None:
+        """Why a message's translation is rejected, the first time this is asked; then None.
+
+        Two concurrent renders may both get it: at worst a reason is logged twice.
+        """
+        if message not in self.rejected or message in self.reported:
+            return None
+        self.reported.add(message)
+        return self.rejected[message]
 
     def gettext(self, message: str) -> str | None:
         return self.singular.get(message)
@@ -69,6 +98,23 @@ def catalog_path(locales_dir: Path, catalog_name: str, domain: str) -> Path:
 
 def template_path(locales_dir: Path, domain: str) -> Path:
     return locales_dir / f"{domain}.pot"
+
+
+def msgstr_lines(text: str) -> dict[int, tuple[int, ...]]:
+    """For each entry, by the line of its msgid (Babel's `Message.lineno`): its msgstr lines.
+
+    >>> msgstr_lines('msgid "a"\\nmsgstr "b"\\n\\nmsgid "c"\\nmsgid_plural "cs"\\nmsgstr[0] "d"\\nmsgstr[1] "ds"\\n')
+    {1: (2,), 4: (6, 7)}
+    """
+    entries: dict[int, list[int]] = {}
+    current: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("msgid "):
+            current = entries.setdefault(number, [])
+        elif stripped.startswith("msgstr"):
+            current.append(number)
+    return {msgid_line: tuple(lines) for msgid_line, lines in entries.items()}
 
 
 _PO_STRING = r'"(?:[^"\\]|\\.)*"'
@@ -114,12 +160,20 @@ def read_catalog(path: Path) -> Catalog:
     try:
         return read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as error:
+        if "more translations than num_plurals" in str(error):
+            raise _too_many_forms(path, data.decode("utf-8"), error) from None
         match = re.search(r"line (\d+)", str(error))
         lineno = int(match.group(1)) if match else 1
         reason = str(error).split(":", 1)[0] if ":" in str(error) else str(error)
         raise CatalogError(path, lineno, f"invalid PO syntax ({reason})") from None
     except (ValueError, TypeError, IndexError) as error:
         raise CatalogError(path, 1, f"invalid PO file ({error})") from None
+
+
+def _too_many_forms(path: Path, text: str, error: PoFileError) -> PluralCountError:
+    nplurals = error.catalog.num_plurals
+    lines = msgstr_lines(text).get(error.lineno + 1, ())  # Babel counts this line from 0
+    return PluralCountError(path, lines[nplurals] if len(lines) > nplurals else error.lineno + 1, len(lines), nplurals)
 
 
 def plural_index_function(catalog: Catalog, path: Path) -> Callable[[int], int]:
@@ -129,29 +183,84 @@ def plural_index_function(catalog: Catalog, path: Path) -> Callable[[int], int]:
     return parsed[1]
 
 
-def build_table(catalog: Catalog, path: Path) -> MessageTable:
-    """Lookup table of the finished translations in a parsed catalog."""
+def build_table(catalog: Catalog, path: Path, text: str = "") -> MessageTable:
+    """Lookup table of the finished translations in a parsed catalog; `text` is the file, for line numbers.
+
+    Translations that cannot be shown (see `translation.mistakes`) are left out and listed as rejected.
+    """
     singular: dict[str, str] = {}
     plural: dict[str, tuple[str, ...]] = {}
     fuzzy: set[str] = set()
+    rejected: dict[str, Rejection] = {}
+    drafts: dict[str, str] = {}
+    entry_lines: dict[str, int] = {}
+    plural_index = plural_index_function(catalog, path)
+    one_count_forms = forms_for_one_count(plural_index)
+    lines = msgstr_lines(text)
     for message in catalog:
         if not message.id or message.context:
             continue
+        key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        form_lines = lines.get(message.lineno or 0, ())
+        entry_lines[key] = form_lines[0] if form_lines else message.lineno or 1
         if message.fuzzy:
-            fuzzy.add(message.id[0] if isinstance(message.id, tuple | list) else message.id)
+            fuzzy.add(key)
+            if _last_form(message):
+                drafts[key] = _last_form(message)
             continue
         if isinstance(message.id, tuple | list):
             forms = tuple(message.string or ())
-            if len(forms) == catalog.num_plurals and all(forms):
-                plural[message.id[0]] = forms
+            if len(forms) != catalog.num_plurals or not all(forms):
+                continue
+            reasons = [
+                (index, reason)
+                for index, form in enumerate(forms)
+                for reason in mistakes(message.id[1], form, path.stem, may_omit_placeholders=index in one_count_forms)
+            ]
         elif isinstance(message.string, str) and message.string:
-            singular[message.id] = message.string
+            reasons = [(0, reason) for reason in mistakes(message.id, message.string, path.stem)]
+        else:
+            continue
+        if reasons:
+            index, reason = reasons[0]
+            lineno = form_lines[index] if index < len(form_lines) else message.lineno or 1
+            rejected[key] = Rejection(str(path), lineno, key, reason)
+            drafts[key] = _last_form(message)
+        elif isinstance(message.id, tuple | list):
+            plural[key] = forms
+        else:
+            singular[key] = str(message.string)
     revision = catalog.creation_date if isinstance(catalog.creation_date, datetime.datetime) else None
-    return MessageTable(singular, plural, plural_index_function(catalog, path), revision, frozenset(fuzzy))
+    return MessageTable(singular, plural, plural_index, revision, frozenset(fuzzy), rejected, drafts, entry_lines)
+
+
+def _last_form(message: Message) -> str:
+    """The translation, or a plural message's last ("other") form."""
+    string = message.string
+    if isinstance(string, tuple | list):
+        string = string[-1] if string else ""
+    return str(string or "")
 
 
 def load_table(path: Path) -> MessageTable:
-    return build_table(read_catalog(path), path)
+    catalog = read_catalog(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):  # changed since: rejections then give the msgid's line
+        text = ""
+    return build_table(catalog, path, text)
+
+
+def forms_for_one_count(plural_index: Callable[[int], int]) -> frozenset[int]:
+    """The plural forms used for exactly one count, which may leave out the number ("one article").
+
+    Arabic's "zero", "one" and "two" qualify; French "one" (0 and 1) does not.
+
+    >>> sorted(forms_for_one_count(lambda n: int(n != 1))), sorted(forms_for_one_count(lambda n: int(n > 1)))
+    ([0], [])
+    """
+    uses = Counter(plural_index(n) for n in PLURAL_SAMPLE)
+    return frozenset(form for form, count in uses.items() if count == 1)
 
 
 def header_line(path: Path, header: str) -> int:

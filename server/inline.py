@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
@@ -17,6 +18,15 @@ def _inline_parser() -> MarkdownIt:
 
 
 _PARSER = _inline_parser()  # stateless after construction; safe to share
+_HTML_PARSER = MarkdownIt("commonmark", {"html": True})  # only to find HTML a translator typed
+_MARKUP_NAMES = {"em_open": "*emphasis*", "strong_open": "**strong**", "hardbreak": "line break"}
+# What to tell a translator whose Markdown differs from the English, by kind of markup
+_MARKUP_ADVICE = {
+    "link": "links must keep the English's targets; translate only the text in [brackets]",
+    "image": "images must be the English's, from this site",
+    "code": "text inside backticks must stay as in the English",
+    "emphasis": "the Markdown (emphasis, strong, line breaks) must be the English's",
+}
 
 
 def _children(text: str) -> list[Token]:
@@ -33,21 +43,63 @@ def link_targets(text: str) -> list[str]:
     return [str(token.attrs.get("href", "")) for token in _children(text) if token.type == "link_open"]
 
 
-def markup_signature(text: str) -> list[str]:
-    """What a translation must keep: emphasis, code, line breaks and link targets, in any order.
+def markup_signature(text: str) -> list[tuple[str, str]]:
+    """What a translation must keep, as (kind, value), sorted: emphasis, line breaks, code and its
+    text, link targets and image sources.
 
     >>> markup_signature("*a* [b](page:terms) `c`") == markup_signature("[B](page:terms) `c` *A*")
     True
     >>> markup_signature("<b>x</b>") == markup_signature("x")
     True
+    >>> markup_signature("![a](/a.png)") == markup_signature("![a](https://tracker.example/a.png)")
+    False
     """
-    signature = []
+    found = []
     for token in _children(text):
         if token.type == "link_open":
-            signature.append(f"link {token.attrs.get('href', '')}")
-        elif token.type.endswith("_open") or token.type in ("code_inline", "hardbreak", "image"):
-            signature.append(token.type)
-    return sorted(signature)
+            found.append(("link", str(token.attrs.get("href", ""))))
+        elif token.type == "image":
+            found.append(("image", str(token.attrs.get("src", ""))))
+        elif token.type == "code_inline":
+            found.append(("code", token.content))
+        elif token.type.endswith("_open") or token.type == "hardbreak":
+            found.append(("emphasis", _MARKUP_NAMES.get(token.type, token.type)))
+    return sorted(found)
+
+
+def markup_differences(source: str, translated: str) -> list[str]:
+    """How a translation's Markdown differs from its source's: one sentence per kind of difference.
+
+    >>> markup_differences("Set `site_language`.", "Fijar `idioma_del_sitio`.")
+    ['text inside backticks must stay as in the English: `site_language` (found `idioma_del_sitio`)']
+    >>> markup_differences("See [terms](page:terms).", "Voir [conditions](page:terms).")
+    []
+    """
+    expected, found = markup_signature(source), markup_signature(translated)
+    differences = []
+    for kind, advice in _MARKUP_ADVICE.items():
+        want = Counter(value for found_kind, value in expected if found_kind == kind)
+        have = Counter(value for found_kind, value in found if found_kind == kind)
+        if want != have:
+            differences.append(f"{advice}: {_listed(want - have)} (found {_listed(have - want)})")
+    return differences
+
+
+def _listed(items: Counter[str]) -> str:
+    return ", ".join(f"`{item[:80]}`" for item in sorted(items.elements())) or "none"
+
+
+def is_local(url: str) -> bool:
+    """A URL on this site: a path, with no scheme or host (`//host` is another site).
+
+    >>> [is_local(url) for url in ("/static/a.png", "//tracker.example/p.gif", "https://x.example/", "a.png")]
+    [True, False, False, False]
+    """
+    return url.startswith("/") and not url.startswith("//") and "\\" not in url
+
+
+def image_sources(text: str) -> list[str]:
+    return [str(token.attrs.get("src", "")) for token in _children(text) if token.type == "image"]
 
 
 def raw_html(text: str) -> list[str]:
@@ -56,7 +108,7 @@ def raw_html(text: str) -> list[str]:
     >>> raw_html("a <script>alert(1)</script> b")
     ['<script>', '</script>']
     """
-    tokens = MarkdownIt("commonmark", {"html": True}).parseInline(text)
+    tokens = _HTML_PARSER.parseInline(text)
     return [token.content for token in (tokens[0].children or []) if token.type == "html_inline"]
 
 
@@ -68,6 +120,10 @@ def render_inline(text: str, resolve_link: Callable[[str], str | None]) -> Marku
         keep: list[Token] = []
         dropping = 0
         for child in children:
+            if child.type == "image" and not is_local(str(child.attrs.get("src", ""))):
+                # another site's image would tell it who reads what: show the image's text instead
+                keep.append(Token("text", "", 0, content=child.content))
+                continue
             if child.type == "link_open":
                 href = resolve_link(str(child.attrs.get("href", "")))
                 if href is None:
@@ -80,7 +136,3 @@ def render_inline(text: str, resolve_link: Callable[[str], str | None]) -> Marku
             keep.append(child)
         token.children = keep
     return Markup(_PARSER.renderer.render(tokens, _PARSER.options, {}))  # noqa: S704 - markdown-it escapes
-
-
-def has_same_markup(source: str, translated: str) -> bool:
-    return markup_signature(source) == markup_signature(translated)
