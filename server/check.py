@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,18 +13,25 @@ from babel.messages.catalog import Catalog, Message
 from .catalogs import (
     DOMAINS,
     CatalogError,
+    NoPluralRule,
+    PluralCountError,
     catalog_path,
+    cldr_plural_categories,
+    cldr_plural_forms,
+    forms_for_one_count,
     header_line,
+    msgstr_lines,
     plural_forms_mismatch,
+    plural_function,
     read_catalog,
     template_path,
 )
 from .content import ContentError, Page, load_page
-from .inline import markup_signature, raw_html
+from .inline import image_sources, is_local
 from .languages import code_from_catalog_name
 from .settings import Settings
 from .site import broken_references
-from .translation import placeholders
+from .translation import mistakes
 
 CLAIMS_FILE = "claims.toml"
 
@@ -46,27 +53,40 @@ def _forms(message: Message) -> list[str]:
     return [message.string] if message.string else []
 
 
-def check_message(message: Message, domain: str, path: str) -> Iterator[Problem]:
-    """What Babel's checkers do not cover: {name} placeholders, markup and raw HTML."""
-    sources = list(message.id) if isinstance(message.id, tuple | list) else [message.id]
-    for form in _forms(message):
-        found, expected = placeholders(form), placeholders(sources[-1])
-        # a plural form may leave out the number ("one article"), never add or rename one
-        if found != expected and not (len(sources) > 1 and set(found) <= set(expected)):
-            yield Problem(path, message.lineno, f"placeholders {found} do not match the source's {expected}: {form!r}")
-        if raw_html(form) or (domain == "interface" and ("<" in form or ">" in form) and "<" not in sources[0]):
-            yield Problem(path, message.lineno, f"HTML is not allowed in a translation: {form!r}")
-        if domain == "content" and markup_signature(form) != markup_signature(sources[0]):
-            yield Problem(path, message.lineno, f"the Markdown (emphasis, code, links) differs from the source's "
-                          f"{markup_signature(sources[0])}: {markup_signature(form)}")  # fmt: skip
+def check_message(
+    message: Message,
+    domain: str,
+    path: str,
+    lines: Mapping[int, tuple[int, ...]] | None = None,
+    one_count_forms: frozenset[int] = frozenset(),
+) -> Iterator[Problem]:
+    """Each mistake in one entry's translation, at its msgstr line (`lines`: from `msgstr_lines`).
+
+    The same rules decide what the site shows (`translation.mistakes`), so whatever passes
+    here is shown to readers, and whatever fails is not.
+    """
+    form_lines = (lines or {}).get(message.lineno or 0, ())
+
+    def line_of(index: int) -> int | None:
+        return form_lines[index] if index < len(form_lines) else message.lineno
+
+    if message.fuzzy:
+        return
+    plural = isinstance(message.id, tuple | list)
+    source = message.id[1] if isinstance(message.id, tuple | list) else message.id
+    strings = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+    for index, form in enumerate(strings):
+        if not form:
+            continue
+        may_omit = plural and index in one_count_forms
+        for mistake in mistakes(source, form, domain, may_omit_placeholders=may_omit):
+            yield Problem(path, line_of(index), mistake)
 
 
 def plural_count_problems(path: Path, num_plurals: int) -> Iterator[Problem]:
-    """Entries whose number of msgstr[N] lines differs from the header's nplurals.
-
-    Babel's parser pads missing forms, so its own checker cannot see this.
-    """
+    """Entries with fewer msgstr[N] lines than the header's nplurals (Babel's parser pads them)."""
     plural_line: int | None = None
+    last_form_line = 0
     forms = 0
     lines = path.read_text(encoding="utf-8").splitlines() + [""]
     for number, line in enumerate(lines, start=1):
@@ -74,13 +94,50 @@ def plural_count_problems(path: Path, num_plurals: int) -> Iterator[Problem]:
         if stripped.startswith("msgid_plural"):
             plural_line, forms = number, 0
         elif stripped.startswith("msgstr["):
-            forms += 1
+            forms, last_form_line = forms + 1, number
         elif (not stripped or stripped.startswith("msgid ") or stripped.startswith("#")) and plural_line:
             if forms != num_plurals and not stripped.startswith('"'):
+                missing = ", ".join(f"msgstr[{index}]" for index in range(forms, num_plurals))
                 yield Problem(
-                    str(path), plural_line, f"{forms} plural forms, but the header says nplurals={num_plurals}"
+                    str(path),
+                    last_form_line if forms else plural_line,
+                    f"{forms} plural forms, but the header says nplurals={num_plurals}: add {missing}",
                 )
             plural_line = None
+
+
+def previous_msgid_lines(text: str) -> set[int]:
+    """The msgid lines of entries with `#|` lines (the English a fuzzy translation was made from).
+
+    Babel reads `#|` lines as translator comments, so only the text tells them apart.
+
+    >>> sorted(previous_msgid_lines('#| msgid "old"\\nmsgid "new"\\nmsgstr "x"\\n\\n# | msgid "a"\\nmsgid "b"\\n'))
+    [2]
+    """
+    found = set()
+    pending = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#|"):
+            pending = True
+        elif line.lstrip().startswith("msgid "):
+            if pending:
+                found.add(number)
+            pending = False
+        elif not line.startswith("#") and not line.lstrip().startswith(("msgctxt", '"')):
+            pending = False
+    return found
+
+
+def _plural_count_advice(error: PluralCountError, locale: Locale) -> str:
+    said = str(error).split(": ", 1)[-1]
+    categories = cldr_plural_categories(locale)
+    if error.nplurals == len(categories):
+        return (f"{said}, as {locale.english_name} has ({', '.join(categories)}): "
+                f"delete msgstr[{len(categories)}] and any after it")  # fmt: skip
+    try:
+        return f"{said}; Plural-Forms should be: {cldr_plural_forms(locale)}"
+    except NoPluralRule:
+        return said
 
 
 def check_catalog(
@@ -88,16 +145,18 @@ def check_catalog(
 ) -> list[Problem]:
     where = str(path)
     try:
+        locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError) as error:
+        return [Problem(where, 1, f"unknown locale {locale_name!r}: {error}")]
+    try:
         catalog = read_catalog(path)
+    except PluralCountError as error:
+        return [Problem(error.path, error.lineno, _plural_count_advice(error, locale))]
     except CatalogError as error:
         return [Problem(error.path, error.lineno, str(error).split(": ", 1)[-1])]
     problems: list[Problem] = []
     if catalog.fuzzy:
         problems.append(Problem(where, 1, "the header is marked fuzzy: review it and remove the flag"))
-    try:
-        locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
-    except (UnknownLocaleError, ValueError, TypeError) as error:
-        return [Problem(where, 1, f"unknown locale {locale_name!r}: {error}")]
     mismatch = plural_forms_mismatch(catalog.plural_forms, locale)
     if mismatch is not None:
         problems.append(
@@ -109,18 +168,29 @@ def check_catalog(
             )
         )
     problems.extend(plural_count_problems(path, catalog.num_plurals))
-    for message, errors in catalog.check():
-        problems.extend(Problem(where, message.lineno, str(found)) for found in errors)
+    text = path.read_text(encoding="utf-8")
+    lines, previous = msgstr_lines(text), previous_msgid_lines(text)
+    parsed = plural_function(catalog.plural_forms)
+    one_count_forms = frozenset() if isinstance(parsed, str) else forms_for_one_count(parsed[1])
+    in_template = {_key(m) for m in template if m.id} if template is not None else None
     for message in catalog:
-        if message.id and not message.fuzzy:
-            problems.extend(check_message(message, domain, where))
-    translated = {
-        m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and not m.fuzzy and _complete(m, catalog)
-    }
+        if not message.id:
+            continue
+        if in_template is not None and _key(message) not in in_template:
+            msgstr_line = lines.get(message.lineno or 0, (message.lineno,))[0]
+            problems.append(Problem(where, msgstr_line, f"{_short(message)} is not in the template: did you edit "
+                                    "the English? Put your translation in msgstr"))  # fmt: skip
+            continue
+        if message.lineno in previous and not message.fuzzy:
+            problems.append(Problem(where, lines.get(message.lineno, (message.lineno,))[0], "`#|` lines show the "
+                                    "earlier English of a fuzzy translation, and this one is not fuzzy: delete them "
+                                    "(`python -m server update` does)"))  # fmt: skip
+        problems.extend(check_message(message, domain, where, lines, one_count_forms))
+    translated = {_key(m) for m in catalog if m.id and not m.fuzzy and _complete(m, catalog)}
     fuzzy = [m for m in catalog if m.id and m.fuzzy]
-    expected = [m.id if isinstance(m.id, str) else m.id[0] for m in (template or catalog) if m.id]
+    expected = [_key(m) for m in (template or catalog) if m.id]
     missing = [message_id for message_id in expected if message_id not in translated]
-    fuzzy_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in fuzzy}
+    fuzzy_ids = {_key(m) for m in fuzzy}
     untranslated = [message_id for message_id in missing if message_id not in fuzzy_ids]
     if claims_complete and (untranslated or fuzzy):
         problems.append(
@@ -138,6 +208,10 @@ def check_catalog(
             lineno = entry.lineno if entry is not None and entry.lineno else 1
             problems.append(Problem(where, lineno, f"untranslated: {message_id[:60]!r}"))
     return problems
+
+
+def _key(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
 
 
 def _complete(message: Message, catalog: Catalog) -> bool:
@@ -162,6 +236,11 @@ def check_content(content_dir: Path) -> list[Problem]:
             problems.append(Problem(error.path, error.lineno, str(error).split(": ", 1)[-1]))
             continue
         (topics if page.kind == "topic" else pages)[page.slug] = page
+        for block in page.blocks:
+            for source in image_sources(block.text):
+                if not is_local(source):
+                    problems.append(Problem(page.path, block.lineno, "only local images are allowed (a path on this "
+                                            f"site, such as /static/chart.png), not {source[:80]!r}"))  # fmt: skip
     for problem in broken_references(pages, topics):
         where, lineno, message = problem.split(":", 2)
         problems.append(Problem(where, int(lineno), message.strip()))
@@ -197,5 +276,8 @@ def check_all(settings: Settings) -> list[Problem]:
                 if name in complete:
                     problems.append(Problem(str(path), 0, "missing catalog"))
                 continue
-            problems.extend(check_catalog(path, name, domain, templates[domain], name in complete))
+            try:
+                problems.extend(check_catalog(path, name, domain, templates[domain], name in complete))
+            except Exception as error:  # noqa: BLE001 - one odd catalog must not hide the others' problems
+                problems.append(Problem(str(path), 1, f"cannot be checked ({type(error).__name__}: {error})"))
     return problems

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from server.catalogs import cldr_plural_forms
+from server.catalogs import EMPTY, cldr_plural_forms, load_table
 from server.check import check_all
 from server.cli import main
+from server.languages import Language
+from server.translation import Translator
 
 from .conftest import ROOT, repository_settings
 
@@ -24,6 +26,7 @@ msgstr ""
 
 """
 PLURALS = {"fr": cldr_plural_forms(Locale("fr")), "ar": "nplurals=1; plural=0;"}
+READ_ABOUT = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
 
 
 def broken_site(site_copy: Path, lang: str, domain: str, body: str, plural: str | None = None) -> Path:
@@ -50,35 +53,31 @@ def problems_for(site_copy: Path) -> list[str]:
         (
             "interface",
             '#, python-format\nmsgid "Last reviewed: %(date)s"\nmsgstr "Revu le %(datum)s"\n',
-            8,
-            "placeholders",
+            9,
+            "`%(datum)s` is not in the English",
         ),
-        ("interface", 'msgid "Hello {name}"\nmsgstr "Bonjour {nom}"\n', 7, "placeholders"),
-        ("interface", 'msgid "Language"\nmsgstr "<script>alert(1)</script>"\n', 7, "HTML is not allowed"),
-        (
-            "content",
-            'msgid "See [terms](page:terms)."\nmsgstr "Voir [conditions](page:privacy)."\n',
-            7,
-            "Markdown",
-        ),
-        ("content", 'msgid "A *b* c"\nmsgstr "A b c"\n', 7, "Markdown"),
-        ("content", 'msgid "Plain"\nmsgstr "Simple <b onclick=x>gras</b>"\n', 7, "HTML is not allowed"),
+        ("interface", 'msgid "Skip to main content"\nmsgstr "Aller au {contenu}"\n', 8, "`{contenu}` is not"),
+        ("interface", 'msgid "Skip to main content"\nmsgstr "<script>alert(1)</script>"\n', 8, "HTML is not allowed"),
+        ("content", f'msgid "{READ_ABOUT}"\nmsgstr "{READ_ABOUT.replace("page:back", "page:privacy")}"\n', 8,
+         "links must keep the English's targets"),
+        ("content", f'msgid "{READ_ABOUT}"\nmsgstr "Lire *à propos* {READ_ABOUT[11:]}"\n', 8, "Markdown"),
+        ("content", 'msgid "What we store"\nmsgstr "Ce que <b onclick=x>nous</b> gardons"\n', 8, "HTML is not allowed"),
         (
             "interface",
             '#, python-format\nmsgid "%(count)s item"\nmsgid_plural "%(count)s items"\nmsgstr[0] "%(count)s élément"\n',
-            9,
+            10,
             "plural forms",
         ),
     ],
-)
+)  # fmt: skip
 def test_each_mistake_is_reported_with_file_and_line(
     site_copy: Path, domain: str, body: str, line: int, expected: str
 ) -> None:
     path = broken_site(site_copy, "fr", domain, body)
     problems = [problem for problem in problems_for(site_copy) if problem.startswith(str(path))]
-    assert any(re.match(rf"{re.escape(str(path))}:{line}: error: .*{expected}", p, re.IGNORECASE) for p in problems), (
-        problems
-    )
+    assert any(
+        re.match(rf"{re.escape(str(path))}:{line}: error: .*{re.escape(expected)}", p, re.I) for p in problems
+    ), problems
 
 
 def test_plural_forms_that_disagree_with_cldr_are_reported(site_copy: Path) -> None:
@@ -138,3 +137,115 @@ def test_shipped_catalogs_pass_check() -> None:
     result = subprocess.run([sys.executable, "-m", "server", "check"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout
     assert "no problems found" in result.stdout
+
+
+PRIVACY_COOKIE = (
+    "If you choose a language in the language menu, your browser stores a cookie named `site_language` that holds "
+    "only the code of that language, for example `fr`. It keeps your choice for one year, so that the site opens in "
+    "your language next time. It is sent only to this site. You can delete it at any time in your browser settings; "
+    "the site will then choose a language from your browser's language settings."
+)
+ARABIC = cldr_plural_forms(Locale("ar"))
+TOPIC_IDS = ("This topic has %(count)s article.", "This topic has %(count)s articles.")
+TOPIC_COUNT = f'msgid "{TOPIC_IDS[0]}"\nmsgid_plural "{TOPIC_IDS[1]}"\n'
+
+
+def arabic_forms(*forms: str) -> str:
+    return TOPIC_COUNT + "".join(f'msgstr[{index}] "{form}"\n' for index, form in enumerate(forms))
+
+
+@pytest.mark.parametrize(
+    ("lang", "domain", "body", "line", "expected"),
+    [
+        # hostile conversions: obeyed by %-formatting, unseen by a placeholder regex
+        ("fr", "interface", 'msgid "Skip to main content"\nmsgstr "Aller %-200000000s"\n', 8, "`%-200000000s`"),
+        ("fr", "interface", 'msgid "Last reviewed: %(date)s"\nmsgstr "Revu %(date)s%(date)--5000000s"\n', 8,
+         "`%(date)--5000000s` is not a placeholder: write `%(date)s`"),
+        ("fr", "interface", 'msgid "Skip to main content"\nmsgstr "Aller %r"\n', 8, "`%r`"),
+        ("fr", "interface", 'msgid "Skip to main content"\nmsgstr "' + "x" * 300 + '"\n', 8, "shorten it"),
+        # invisible characters that reorder or hide text, typed or as an HTML entity
+        ("fr", "interface", 'msgid "Skip to main content"\nmsgstr "Aller\u202e au contenu"\n', 8,
+         "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("fr", "content", 'msgid "What we store"\nmsgstr "Ce que nous &#x202E;gardons"\n', 8,
+         "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("fr", "content", 'msgid "What we store"\nmsgstr "Ce que\u200b nous gardons"\n', 8, "U+200B ZERO WIDTH SPACE"),
+        # one error per placeholder mistake, at the msgstr line, saying what to write
+        ("fr", "interface", '#, python-format\nmsgid "Last reviewed: %(date)s"\nmsgstr "Revu le %(datum)s"\n', 9,
+         "`%(datum)s` is not in the English: use `%(date)s`"),
+        ("fr", "interface", '#, python-format\nmsgid "Last reviewed: %(date)s"\nmsgstr "Revu le %(date)"\n', 9,
+         "`%(date)` is missing its `s`: write `%(date)s`"),
+        # the everyday loop
+        ("fr", "interface", 'msgid "Skip to main contnet"\nmsgstr "Aller au contenu"\n', 8,
+         "'Skip to main contnet' is not in the template: did you edit the English? Put your translation in msgstr"),
+        ("fr", "interface", '#| msgid "Skip to content"\nmsgid "Skip to main content"\nmsgstr "Aller au contenu"\n', 9,
+         "`#|` lines"),
+        ("es", "content", f'msgid "{PRIVACY_COOKIE}"\nmsgstr "{PRIVACY_COOKIE.replace("site_language", "idioma")}"\n',
+         8, "text inside backticks must stay as in the English: `site_language` (found `idioma`)"),
+        # plural forms: a form for exactly one count may leave the number out, others may not
+        ("fr", "interface", TOPIC_COUNT + 'msgstr[0] "Ce thème a un article."\nmsgstr[1] "%(count)s de articles"\n'
+         'msgstr[2] "%(count)s articles"\n', 9, "`%(count)s` is missing"),
+        ("ar", "interface", arabic_forms("لا مقالات", "مقالة", "مقالتان", "مقالات", "%(count)s م", "%(count)s م"),
+         12, "`%(count)s` is missing"),
+    ],
+)  # fmt: skip
+def test_one_error_per_mistake_at_the_msgstr_line(
+    site_copy: Path, lang: str, domain: str, body: str, line: int, expected: str
+) -> None:
+    path = broken_site(site_copy, lang, domain, body, plural=cldr_plural_forms(Locale(lang)))
+    problems = [p for p in problems_for(site_copy) if p.startswith(f"{path}:")]
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:{line}: error: ") and expected in problems[0], (
+        problems
+    )
+
+
+def test_forms_for_exactly_one_count_may_leave_out_the_number(site_copy: Path) -> None:
+    forms = ("لا مقالات", "مقالة واحدة", "مقالتان", "%(count)s مقالات", "%(count)s مقالة", "%(count)s مقالة")
+    path = broken_site(site_copy, "ar", "interface", arabic_forms(*forms), plural=ARABIC)
+    assert [p for p in problems_for(site_copy) if p.startswith(f"{path}:")] == []
+    # and the site shows them, as check promised
+    arabic = Language.from_code("ar")
+    translator = Translator(arabic, Language.from_code("en"), load_table(path), EMPTY)
+    shown = [str(translator.ngettext(*TOPIC_IDS, count, {"count": count})) for count in (0, 1, 2)]
+    assert shown == list(forms[:3])
+
+
+def test_a_wrong_nplurals_says_which_header_to_write(site_copy: Path) -> None:
+    body = arabic_forms("a", "b", "c", "%(count)s d", "%(count)s e", "%(count)s f")
+    path = broken_site(site_copy, "ar", "interface", body, plural="nplurals=2; plural=(n != 1);")
+    problems = [p for p in problems_for(site_copy) if p.startswith(f"{path}:")]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:11: error: ") and f"Plural-Forms should be: {ARABIC}" in problems[0]
+    assert "num_plurals" not in problems[0]
+
+
+def test_images_must_be_the_englishs_and_local(site_copy: Path) -> None:
+    page = site_copy / "content/terms.md"
+    page.write_text(
+        page.read_text() + "\nSee ![a chart](/static/chart.png).\n\nAnd ![x](https://tracker.example/p.gif).\n"
+    )
+    with (site_copy / "locales/content.pot").open("a", encoding="utf-8") as template:
+        template.write('\nmsgid "See ![a chart](/static/chart.png)."\nmsgstr ""\n')
+    body = 'msgid "See ![a chart](/static/chart.png)."\nmsgstr "Voir ![un graphique](https://tracker.example/p.gif)."\n'
+    path = broken_site(site_copy, "fr", "content", body)
+    problems = problems_for(site_copy)
+    assert any(p.startswith(f"{path}:8: error: ") and "https://tracker.example/p.gif" in p for p in problems), problems
+    assert any(re.match(rf"{re.escape(str(page))}:\d+: error: .*only local images", p) for p in problems), problems
+
+
+def test_hostile_catalogs_get_clean_errors_never_a_traceback(
+    site_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken_site(site_copy, "fr", "interface", 'msgid "Skip to main content"\nmsgstr "%-200000000s"\n')
+    broken_site(site_copy, "de", "interface", "", plural="nplurals=2; plural=(n/0);")
+    broken_site(site_copy, "ar", "interface", arabic_forms("a", "b", "c"), plural="nplurals=2; plural=(n != 1);")
+    paths = ["--content", str(site_copy / "content"), "--locales", str(site_copy / "locales"),
+             "--templates", str(site_copy / "templates")]  # fmt: skip
+    assert main(["check", *paths]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines and "Traceback" not in "\n".join(lines)
+    reports = [line for line in lines if re.match(r"\S+:\d+: (error|warning): ", line)]
+    assert any("de/LC_MESSAGES/interface.po:4: error: " in line and "n/0" in line for line in reports)
+    assert any("fr/LC_MESSAGES/interface.po:8: error: `%-200000000s`" in line for line in reports), lines
+    assert any(
+        "ar/LC_MESSAGES/interface.po:11: error: " in line and "Plural-Forms should be" in line for line in reports
+    )
