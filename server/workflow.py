@@ -1,7 +1,9 @@
-"""The translators' commands, as thin wrappers over Babel's own `pybabel` commands."""
+"""The translators' commands, as thin wrappers over Babel: its `pybabel` commands, or its API where
+`pybabel` would garble `#|` lines."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -14,12 +16,14 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from .catalogs import (
     DOMAINS,
     PLURAL_SAMPLE,
+    CatalogError,
     NoPluralRule,
+    PluralCountError,
     catalog_path,
     cldr_plural_forms,
     plural_forms_mismatch,
@@ -123,7 +127,7 @@ def migrate_plural_forms(path: Path, locale_name: str) -> bool:
     entry is marked fuzzy for a translator to confirm.
     """
     locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
-    catalog = read_catalog(path)
+    catalog = read_for_update(path)
     mismatch = plural_forms_mismatch(catalog.plural_forms, locale)
     if mismatch is None:
         return False
@@ -146,9 +150,7 @@ def migrate_plural_forms(path: Path, locale_name: str) -> bool:
         message.string = tuple(old_forms[source] for source, _ in sources)
         if any(not exact for _, exact in sources) or len({source for source, _ in sources}) < new_count:
             message.flags.add("fuzzy")
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, include_previous=True, width=0)
-    path.write_bytes(buffer.getvalue())
+    _write(path, catalog)
     return True
 
 
@@ -177,28 +179,80 @@ def update(locales_dir: Path, locales: Iterable[str] | None = None, root: Path =
     for name in locales or locale_names(locales_dir):
         for domain in DOMAINS:
             path = catalog_path(locales_dir, name, domain)
-            template = str(template_path(locales_dir, domain))
-            if path.exists():
-                # --no-wrap: Babel 2.18 wraps `#| msgid` previous strings into invalid syntax
-                pybabel(
-                    "update",
-                    "-i",
-                    template,
-                    "-D",
-                    domain,
-                    "-d",
-                    str(locales_dir),
-                    "-l",
-                    name,
-                    "--previous",
-                    "--no-wrap",
-                )
-            else:
-                pybabel("init", "-i", template, "-D", domain, "-d", str(locales_dir), "-l", name, "--no-wrap")
+            template = template_path(locales_dir, domain)
             try:
+                if path.exists():
+                    update_catalog(path, read_catalog(template))
+                else:
+                    pybabel("init", "-i", str(template), "-D", domain, "-d", str(locales_dir), "-l", name, "--no-wrap")
                 migrate_plural_forms(path, name)
-            except NoPluralRule as error:
-                raise WorkflowError(f"{path}: {error}") from None
+            except (CatalogError, NoPluralRule) as error:
+                raise WorkflowError(str(error) if isinstance(error, CatalogError) else f"{path}: {error}") from None
+
+
+def update_catalog(path: Path, template: Catalog) -> None:
+    """What `pybabel update --previous --no-wrap` does, with `#|` lines kept right.
+
+    Babel reads `#| msgid` lines as translator comments and writes them back as `# | msgid`,
+    an ever-growing pile of stale English. Here a fuzzy entry keeps its earlier English as a
+    real `#|` line, and a reviewed (not fuzzy) entry loses it.
+    """
+    catalog = read_for_update(path)
+    earlier = {message.id: message.previous_id for message in catalog if message.fuzzy and message.previous_id}
+    catalog.update(template)  # pybabel's defaults: fuzzy matching, POT-Creation-Date from the template
+    for message in catalog:
+        if message.fuzzy and not message.previous_id and message.id in earlier:
+            message.previous_id = earlier[message.id]  # Babel drops it when the msgid did not change
+    _write(path, catalog)
+
+
+def read_for_update(path: Path) -> Catalog:
+    """A catalog with its `#|` lines (read by Babel as comments) as previous msgids of fuzzy entries only."""
+    try:
+        catalog = read_catalog(path)
+    except PluralCountError as error:
+        # more forms than the header's nplurals: like pybabel, keep the first ones; the header migrates next
+        log.warning("%s; keeping the first %d forms", error, error.nplurals)
+        with contextlib.redirect_stdout(io.StringIO()):  # Babel prints each problem; it is logged above
+            catalog = read_po(io.BytesIO(path.read_bytes()))
+    for message in catalog:
+        previous = [part for part in map(_previous_part, message.user_comments) if part is not None]
+        if not previous:
+            continue
+        message.user_comments = [comment for comment in message.user_comments if _previous_part(comment) is None]
+        if message.fuzzy:
+            message.previous_id = _previous_id(previous)
+    return catalog
+
+
+def _previous_part(comment: str) -> tuple[str, str] | None:
+    """(keyword, text) of a `#|` line as Babel keeps it ('| msgid "old"'), also garbled ones ('# | …').
+
+    >>> _previous_part('| msgid "Old \\\\"text\\\\""'), _previous_part('| "more"'), _previous_part("| a note")
+    (('msgid', 'Old "text"'), ('', 'more'), None)
+    """
+    if not comment.startswith("|"):
+        return None
+    rest = comment[1:].strip()
+    keyword, quoted = ("", rest) if rest.startswith('"') else (rest.partition(" ")[0], rest.partition(" ")[2].strip())
+    if keyword not in ("", "msgctxt", "msgid", "msgid_plural") or len(quoted) < 2 or not quoted[0] == quoted[-1] == '"':
+        return None
+    return keyword, unescape(quoted)
+
+
+def _previous_id(parts: list[tuple[str, str]]) -> list[str]:
+    texts: dict[str, str] = {}
+    keyword = "msgid"
+    for part_keyword, text in parts:
+        keyword = part_keyword or keyword  # a bare string continues the line before
+        texts[keyword] = texts.get(keyword, "") + text
+    return [texts[key] for key in ("msgid", "msgid_plural") if key in texts]
+
+
+def _write(path: Path, catalog: Catalog) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, include_previous=True, width=0)
+    path.write_bytes(buffer.getvalue())
 
 
 def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> Path:

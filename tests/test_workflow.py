@@ -172,3 +172,22 @@ def test_update_reorders_forms_of_a_header_that_picked_the_wrong_ones(project: P
     entry = read(path).get("Reading time: %(count)s minute")
     assert entry.string == ("zero", "one", "two", "FEW(3-10)", "MANY(11-99)", "other")
     assert not entry.fuzzy  # each form moved whole: nothing for a translator to confirm
+
+
+def test_update_removes_previous_msgids_from_reviewed_entries_and_keeps_them_on_fuzzy_ones(project: Path) -> None:
+    locales = project / "locales"
+    init(locales, "fr", project)
+    path = catalog_path(locales, "fr", "interface")
+    text = path.read_text()
+    reviewed, pending = 'msgid "Skip to main content"\nmsgstr ""', 'msgid "Go to the home page"\nmsgstr ""'
+    assert reviewed in text and pending in text
+    text = text.replace(reviewed, '#| msgid "Skip to content"\nmsgid "Skip to main content"\nmsgstr "Aller au contenu"')
+    text = text.replace(pending, '#, fuzzy\n#| msgid "Go home"\nmsgid "Go to the home page"\nmsgstr "Accueil"')
+    path.write_text(text)
+    update(locales, root=project)
+    updated = path.read_text()
+    assert "# |" not in updated  # never garbled into translator comments
+    assert '#| msgid "Skip to content"' not in updated  # reviewed: the old English is no longer needed
+    assert '#| msgid "Go home"\nmsgid "Go to the home page"\nmsgstr "Accueil"' in updated  # still to review
+    update(locales, root=project)  # and a second update changes nothing
+    assert path.read_text() == updated
