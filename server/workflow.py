@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from .catalogs import (
     DOMAINS,
@@ -216,13 +216,19 @@ def read_for_update(path: Path) -> Catalog:
         with contextlib.redirect_stdout(io.StringIO()):  # Babel prints each problem; it is logged above
             catalog = read_po(io.BytesIO(path.read_bytes()))
     for message in catalog:
-        previous = [part for part in map(_previous_part, message.user_comments) if part is not None]
-        if not previous:
-            continue
-        message.user_comments = [comment for comment in message.user_comments if _previous_part(comment) is None]
-        if message.fuzzy:
-            message.previous_id = _previous_id(previous)
+        parts = [_previous_part(comment) for comment in _take_previous_lines(message)]
+        if parts and message.fuzzy and all(parts):  # a line Babel once wrapped cannot be read back
+            message.previous_id = _previous_id([part for part in parts if part])
+    for message in catalog.obsolete.values():
+        _take_previous_lines(message)
     return catalog
+
+
+def _take_previous_lines(message: Message) -> list[str]:
+    """Remove a message's `#|` lines from its translator comments, and return them."""
+    lines = [comment for comment in message.user_comments if comment.startswith("|")]
+    message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
+    return lines
 
 
 def _previous_part(comment: str) -> tuple[str, str] | None:
@@ -250,9 +256,45 @@ def _previous_id(parts: list[tuple[str, str]]) -> list[str]:
 
 
 def _write(path: Path, catalog: Catalog) -> None:
+    """Write a catalog as `pybabel update --previous --no-wrap` would, but with whole `#|` lines.
+
+    Babel wraps `#|` lines at 76 columns, splitting the string inside into invalid PO. So they are
+    left out, and each fuzzy entry's are put back after its flags, where GNU gettext has them; a
+    temporary flag marks the entry.
+    """
+    previous = {}
+    for number, message in enumerate(catalog):
+        if message.fuzzy and message.previous_id:
+            marker = f"previous-msgid-{number}"
+            previous[marker] = _previous_lines(message.previous_id)
+            message.flags.add(marker)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, include_previous=True, width=0)
-    path.write_bytes(buffer.getvalue())
+    write_po(buffer, catalog, width=0)
+    lines = []
+    for line in buffer.getvalue().decode(catalog.charset).splitlines(keepends=True):
+        flags = [flag.strip() for flag in line[2:].split(",")] if line.startswith("#,") else []
+        markers = [flag for flag in flags if flag in previous]
+        if markers:
+            lines.append("#, " + ", ".join(flag for flag in flags if flag not in previous) + "\n")
+            lines.extend(previous[markers[0]])
+        else:
+            lines.append(line)
+    for message in catalog:
+        message.flags -= set(previous)
+    path.write_bytes("".join(lines).encode(catalog.charset))
+
+
+def _previous_lines(previous_id: list[str]) -> list[str]:
+    """`#| msgid` (and `#| msgid_plural`) lines, unwrapped, as GNU msgmerge --no-wrap writes them.
+
+    >>> _previous_lines(["Old", "Olds"])
+    ['#| msgid "Old"\\n', '#| msgid_plural "Olds"\\n']
+    """
+    lines = []
+    for keyword, text in zip(("msgid", "msgid_plural"), previous_id, strict=False):
+        first, *rest = normalize(text, width=0).splitlines()
+        lines += [f"#| {keyword} {first}\n", *(f"#| {line}\n" for line in rest)]
+    return lines
 
 
 def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> Path:

@@ -191,3 +191,19 @@ def test_update_removes_previous_msgids_from_reviewed_entries_and_keeps_them_on_
     assert '#| msgid "Go home"\nmsgid "Go to the home page"\nmsgstr "Accueil"' in updated  # still to review
     update(locales, root=project)  # and a second update changes nothing
     assert path.read_text() == updated
+
+
+def test_update_writes_the_earlier_english_of_a_long_paragraph_on_one_valid_line(project: Path) -> None:
+    locales = project / "locales"
+    init(locales, "fr", project)
+    path = catalog_path(locales, "fr", "content")
+    catalog = read(path)
+    old = next(m.id for m in catalog if isinstance(m.id, str) and m.id.startswith("We may change these terms"))
+    assert len(old) > 76  # longer than the column Babel wraps comments at
+    catalog.get(old).string = "Nous pouvons modifier ces conditions."
+    with path.open("wb") as file:
+        write_po(file, catalog, width=0)
+    terms = project / "content/terms.md"
+    terms.write_text(terms.read_text().replace("from time to time", "at any time"))
+    update(locales, root=project)
+    assert f'#| msgid "{old}"\n' in path.read_text()  # whole: a wrapped string is invalid PO
