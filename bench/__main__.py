@@ -109,6 +109,7 @@ def nginx(export: Path, port: int) -> Iterator[None]:
     config = config.replace("/srv/site", str(export)).replace("127.0.0.1:8080", f"127.0.0.1:{port}")
     config = config.replace("/run/", f"{folder}/").replace("worker_processes auto;", "worker_processes 1;")
     (folder / "nginx.conf").write_text(config)
+    shutil.copy(ROOT / "deploy/security-headers.conf", folder)  # nginx.conf includes it from its own folder
     user = " user root;" if os.geteuid() == 0 else ""
     process = subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-e", "stderr", "-g", "daemon off;" + user])
     try:

@@ -16,6 +16,15 @@ from .security import SecurityHeadersMiddleware
 from .settings import Settings
 
 
+def review_routes() -> list[Route]:
+    """The side-by-side review views: only in review mode, never in the export."""
+    return [
+        Route("/review/{lang}/", views.show_review, name="review_home"),
+        Route("/review/{lang}/topics/{topic}", views.show_review, name="review_topic"),
+        Route("/review/{lang}/{slug}", views.show_review, name="review_page"),
+    ]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app. `uvicorn --factory server.app:create_app` calls this with no args."""
     settings = settings or Settings.from_env(os.environ)
@@ -30,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/choose-language/{lang}/", views.remember_language, name="choose_home"),
         Route("/choose-language/{lang}/topics/{topic}", views.remember_language, name="choose_topic"),
         Route("/choose-language/{lang}/{slug}", views.remember_language, name="choose_page"),
+        *(review_routes() if settings.review_mode else []),
         Route("/{lang}", views.add_slash, name="home_without_slash"),
         Route("/{lang}/", views.show_page, name="home"),
         Route("/{lang}/topics/{topic}", views.show_page, name="topic"),

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .reviews import METHODS
 from .settings import Settings
 
 # uvicorn restarts for code and assets; catalogs, content and templates are reloaded in
@@ -79,6 +80,8 @@ def _settings(args: argparse.Namespace, environ: dict[str, str]) -> Settings:
         environ["SITE_RELOAD"] = "1"
     if getattr(args, "pseudo_locales", False):
         environ["SITE_PSEUDO_LOCALES"] = "1"
+    if getattr(args, "review", False):
+        environ["SITE_REVIEW_MODE"] = "1"
     return Settings.from_env(environ)
 
 
@@ -93,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         target.add_argument("--reload", action="store_true", help="restart on code changes; show edits at once")
         target.add_argument("--pseudo-locales", action="store_true", help="also serve en-XA and ar-XB")
         target.add_argument(
+            "--review",
+            action="store_true",
+            help="review mode: side-by-side views at /review/LANG/PAGE, unreviewed translations shown",
+        )
+        target.add_argument(
             "--strict", action="store_true", help="on a public address, refuse to start with placeholder settings"
         )
         _add_path_options(target)
@@ -103,9 +111,21 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="start a new language, e.g. `init pt_BR`")
     init.add_argument("locale", help="POSIX locale name for the folder under locales/, e.g. pt_BR or zh_Hant")
     compile_ = commands.add_parser("compile", help="check, then write .mo files for other gettext tools")
+    record = commands.add_parser("review", help="record a review of a page's translation against its current English")
+    record.add_argument("language", help="the language reviewed, e.g. pt_BR or pt-BR")
+    record.add_argument("page", help="the page's slug, e.g. back-pain-miscarriage, or topics/back-ache")
+    record.add_argument("--reviewer", required=True, help="a role or initials (no personal data), e.g. BT-2")
+    record.add_argument(
+        "--method",
+        action="append",
+        required=True,
+        choices=sorted(METHODS),
+        help="how it was reviewed; repeat for several",
+    )
+    record.add_argument("--notes", default="", help="what was checked and changed, in one line")
     build = commands.add_parser("build", help="write the whole site as static files, for a CDN or nginx")
     build.add_argument("out", type=Path, help="output folder: OUT/public is the web root")
-    for command in (check, stats, update, init, compile_, build):
+    for command in (check, stats, update, init, compile_, build, record):
         _add_path_options(command)
     return parser
 
@@ -123,9 +143,10 @@ def run_check(settings: Settings) -> int:
 
 def run_stats(settings: Settings, language: str | None) -> int:
     from .site import Site
-    from .stats import format_status, translation_status
+    from .stats import catalog_locations, format_status, translation_status
 
-    statuses = translation_status(Site.load(settings))
+    site = Site.load(settings)
+    statuses = translation_status(site)
     if language is not None:
         wanted = language.replace("_", "-").lower()  # a folder name under locales/, or a BCP 47 tag
         chosen = [status for status in statuses if status.code.lower() == wanted]
@@ -134,15 +155,17 @@ def run_stats(settings: Settings, language: str | None) -> int:
             print(f"error: the site has no translation into {language!r}; its translations are: {codes}.")
             return 2
         statuses = chosen
-    print(format_status(statuses))
+    print(format_status(statuses, {status.code: catalog_locations(site, status.code) for status in statuses}))
     return 0
 
 
 def run_build(settings: Settings, out: Path) -> int:
+    from dataclasses import replace
+
     from .app import create_app
     from .export import build
 
-    app = create_app(settings)
+    app = create_app(replace(settings, review_mode=False))  # the export is for readers: reviewed pages only
     count = build(app.state.holder.site, app.state.assets, out)
     print(f"wrote {count} pages and files to {out / 'public'}")
     return 0
@@ -234,4 +257,13 @@ def main(argv: Sequence[str]) -> int:
         return run_stats(settings, args.language)
     if args.command == "build":
         return run_build(settings, args.out)
+    if args.command == "review":
+        from .recording import RecordError, record_review
+
+        try:
+            print(record_review(settings, args.language, args.page, args.reviewer, args.method, args.notes))
+        except RecordError as error:
+            print(f"error: {error}")
+            return 2
+        return 0
     return run_workflow(args, settings)

@@ -14,6 +14,9 @@ MAX_RANGES = 32  # browsers send a handful; more is noise or an attack
 _LANGUAGE_RANGE = re.compile(r"^(?:[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)$")
 _QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")
 
+# CLDR numbering systems whose digits are a run of ten code points; "latn" (ASCII) needs nothing.
+NATIVE_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966, "mymr": 0x1040, "thai": 0x0E50}
+
 # Developer pseudo-locales: their code, their own name, direction, and the real locale
 # whose data (dates, plurals) they borrow.
 PSEUDO_LOCALES = {
@@ -42,6 +45,22 @@ class Language:
     @property
     def is_pseudo(self) -> bool:
         return self.code in PSEUDO_LOCALES
+
+    def localize_digits(self, text: str) -> str:
+        """ASCII digits in the language's conventional digits, as CLDR's default numbering system says.
+
+        Babel formats numbers and dates with ASCII digits whatever the locale; Bengali's default
+        numbering system is its own digits (`beng`), Urdu's and Hindi's are ASCII (`latn`).
+
+        >>> Language.from_code("bn").localize_digits("25 নভেম্বর, 2026")
+        '২৫ নভেম্বর, ২০২৬'
+        >>> Language.from_code("ur").localize_digits("2026")
+        '2026'
+        """
+        zero = NATIVE_ZERO.get(self.locale.default_numbering_system or "latn")
+        if zero is None:
+            return text
+        return text.translate({ord("0") + digit: chr(zero + digit) for digit in range(10)})
 
     @classmethod
     def from_code(cls, code: str) -> Language:
@@ -171,6 +190,8 @@ def negotiate(header: str, available: Sequence[Language], *, default: str) -> st
     ('zh-Hans', 'en')
     >>> negotiate("ca-ES, de-AT;q=0.5", langs, default="en")
     'de'
+    >>> negotiate("pt-PT, en;q=0.5", [*langs, Language.from_code("pt-BR")], default="en")
+    'pt-BR'
     """
     real = [language for language in available if not language.is_pseudo]
     offered = [(language, parse_range(language.code)) for language in real]
@@ -184,7 +205,25 @@ def negotiate(header: str, available: Sequence[Language], *, default: str) -> st
         for language, parsed in offered:
             if parsed is not None and _is_variant_of(requested, parsed):
                 return language.code
+        for language, parsed in offered:
+            if parsed is not None and _is_sibling_region(requested, parsed):
+                return language.code
     return default
+
+
+def _is_sibling_region(requested: Requested, offered: Requested) -> bool:
+    """The same language and script in another region: pt-PT or pt reads pt-BR (as Django matches).
+
+    Regional varieties of one language are written for one another's readers; a reader who
+    asks for European Portuguese is better served by Brazilian Portuguese than by English.
+    Other languages and other scripts are never siblings (ca is not es, zh-Hant is not zh-Hans).
+    """
+    return (
+        requested.language == offered.language
+        and requested.script == offered.script
+        and offered.territory is not None
+        and offered.territory != requested.territory
+    )
 
 
 def find_by_url_code(code: str, languages: Iterable[Language]) -> Language | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,7 +167,7 @@ class PageContext:
             "related": [self.link(site.pages[slug]) for slug in page.related if slug in site.pages],
             "topics": [self.link(site.topics[slug]) for slug in page.topics if slug in site.topics],
             "disclaimer": self.disclaimer_link(disclaimer) if disclaimer and page.kind == "article" else None,
-            "reviewed": format_date(page.reviewed, "long", locale=language.locale) if page.reviewed else None,
+            "reviewed": self.date(page.reviewed) if page.reviewed else None,
             "reading_minutes": page.reading_minutes,
             "home": self.link(home),
             "footer_links": [self.link(site.pages[slug]) for slug in FOOTER_SLUGS if slug in site.pages],
@@ -174,17 +175,45 @@ class PageContext:
             "alternates": self.alternates(),
             "canonical": absolute(site.settings.base_url, page_path(language, page)),
             "provenance": self.provenance(),
+            "review": self.review_note(),
             "contact_email": site.settings.contact_email,
         }
         context["has_fallback"] = self.fell_back
+        context["preview_problems"] = preview_problems(site, language)
         return context
+
+    def review_note(self) -> dict[str, str | None] | None:
+        """How current and how reviewed this translation is, for the line under the title."""
+        if self.language.is_pseudo:
+            return None
+        state = self.site.review_state(self.page, self.language)
+        if state.status == "source":
+            return None
+        date = self.date(state.review.date) if state.review else None
+        return {"status": state.status, "date": date}
 
     def provenance(self) -> str | None:
         """The date of the source text this translation was made from, from the catalog."""
         if self.translator.is_source or self.language.is_pseudo:
             return None
         revision = self.translator.content.source_revision
-        return format_date(revision, "long", locale=self.language.locale) if revision else None
+        return self.date(revision) if revision else None
+
+    def date(self, value: datetime.date) -> str:
+        """A date as the language writes it, in its own digits."""
+        return self.language.localize_digits(format_date(value, "long", locale=self.language.locale))
+
+
+def preview_problems(site: Site, language: Language) -> list[str]:
+    """While translators preview (--reload or --review): every rejected translation and stuck file of the language.
+
+    Readers never see these; the log has them too.
+    """
+    if not (site.settings.reload or site.settings.review_mode) or language.code == site.source.code:
+        return []
+    folder = f"/{language.catalog_name}/"
+    stuck = [problem for problem in site.problems if folder in problem]
+    return [*stuck, *(str(rejection) for rejection in site.translator(language).rejections)]
 
 
 def render_page(site: Site, language: Language, page: Page) -> str:
@@ -211,6 +240,7 @@ def render_message(site: Site, language: Language, template: str, **extra: Any) 
         ],
         "contact_email": site.settings.contact_email,
         "has_fallback": False,
+        "preview_problems": preview_problems(site, language),
         "breadcrumbs": [context.link(home)],
         **extra,
     }

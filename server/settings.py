@@ -37,6 +37,7 @@ class Settings:
     reload_interval: float = 2.0  # seconds between looks for changed catalogs, content, templates
     html_max_age: int = 300  # seconds a shared cache may keep a page
     contact_email: str = DEFAULT_CONTACT_EMAIL  # shown in the footer; set SITE_CONTACT_EMAIL
+    review_mode: bool = False  # side-by-side review views; unreviewed translations shown; never for readers
     debug: bool = False
 
     @classmethod
@@ -55,6 +56,7 @@ class Settings:
             reload_interval=float(environ.get("SITE_RELOAD_INTERVAL", "2")),
             html_max_age=int(environ.get("SITE_HTML_MAX_AGE", "300")),
             contact_email=environ.get("SITE_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
+            review_mode=_flag(environ.get("SITE_REVIEW_MODE")),
             debug=_flag(environ.get("SITE_DEBUG")),
         )
         settings.validate()

@@ -13,10 +13,12 @@ from jinja2 import Environment, TemplateSyntaxError
 
 from .catalogs import DOMAINS, EMPTY, CatalogError, MessageTable, catalog_path, load_table, read_catalog, template_path
 from .content import ContentError, Page, load_page
+from .glossary import EMPTY_GLOSSARY, Glossary, glossary_path, load_glossary
 from .inline import link_targets
 from .languages import PSEUDO_LOCALES, Language, code_from_catalog_name
 from .pseudo import pseudo_table
 from .rendering import make_environment
+from .reviews import Review, ReviewError, english_fingerprint, load_reviews, page_key, reviews_path
 from .settings import Settings
 from .translation import Translator
 from .urls import HOME_SLUG
@@ -24,6 +26,12 @@ from .urls import HOME_SLUG
 log = logging.getLogger("server.site")
 
 DISCLAIMER_SLUG = "medical-information"  # its summary is the disclaimer shown beside every article
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    status: str  # "source", "reviewed", "outdated" (the English changed since) or "unreviewed"
+    review: Review | None
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,8 @@ class Site:
     tables: Mapping[str, Mapping[str, MessageTable]]  # language code -> domain -> table
     interface_template: Catalog  # the interface .pot: every interface message
     content_messages: frozenset[str]  # every message of the content .pot: what translators were asked for
+    reviews: Mapping[str, Mapping[str, Review]]  # language code -> page key -> its latest recorded review
+    glossaries: Mapping[str, Glossary]  # language code -> approved terminology
     environment: Environment
     problems: tuple[str, ...] = field(default=())
     # What each part was built from: "source" (content, templates, .pot) and each language's catalogs.
@@ -58,6 +68,7 @@ class Site:
         source = Language.from_code(settings.source_language)
         pages, topics = _load_pages(settings.content_dir, previous, problems)
         languages, tables = _load_catalogs(settings, source, previous, problems)
+        reviews, glossaries = _load_reviews_and_glossaries(settings, languages[1:], previous, problems)
         interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
         content_template = _load_template(settings.locales_dir, "content", previous, problems)
         content_messages = frozenset(
@@ -88,6 +99,8 @@ class Site:
             tables=tables,
             interface_template=interface_template,
             content_messages=content_messages,
+            reviews=reviews,
+            glossaries=glossaries,
             environment=environment,
             problems=tuple(problems),
         )
@@ -146,7 +159,23 @@ class Site:
         ]
 
     def is_published(self, page: Page, language: Language) -> bool:
-        return not self.blocking_messages(page, language)
+        """Readers see a translation once its required blocks are translated and a review is recorded.
+
+        In review mode, translators and reviewers also see the translations that wait for a review.
+        """
+        if self.blocking_messages(page, language):
+            return False
+        return self.settings.review_mode or self.review_state(page, language).status != "unreviewed"
+
+    def review_state(self, page: Page, language: Language) -> ReviewState:
+        """Whether the translation of a page was reviewed against its current English."""
+        if language.code == self.source.code or language.is_pseudo:
+            return ReviewState("source", None)
+        review = self.reviews.get(language.code, {}).get(page_key(page))
+        if review is None:
+            return ReviewState("unreviewed", None)
+        current = review.english == english_fingerprint(page)
+        return ReviewState("reviewed" if current else "outdated", review)
 
     def changed_since_translation(self, page: Page, language: Language) -> list[str]:
         """Messages of a published page whose English changed after it was translated (fuzzy, or not yet extracted)."""
@@ -161,8 +190,13 @@ class Site:
         ]
 
     def needs_review(self, page: Page, language: Language) -> bool:
-        """Whether a published translation waits for review because its English changed."""
-        return bool(self.changed_since_translation(page, language))
+        """Whether a published translation waits for review: its English changed, or nobody reviewed it yet."""
+        if not self.is_published(page, language):
+            return False
+        return bool(self.changed_since_translation(page, language)) or self.review_state(page, language).status in (
+            "outdated",
+            "unreviewed",
+        )
 
     def is_interface_complete(self, language: Language) -> bool:
         if language.code == self.source.code:
@@ -264,6 +298,29 @@ def _load_catalogs(
                 log.error("catalog error: %s; serving the last good version", error)
                 tables[code][domain] = previous.tables.get(code, {}).get(domain, EMPTY) if previous else EMPTY
     return languages, tables
+
+
+def _load_reviews_and_glossaries(
+    settings: Settings, languages: list[Language], previous: Site | None, problems: list[str]
+) -> tuple[dict[str, Mapping[str, Review]], dict[str, Glossary]]:
+    reviews: dict[str, Mapping[str, Review]] = {}
+    glossaries: dict[str, Glossary] = {}
+    for language in languages:
+        try:
+            reviews[language.code] = load_reviews(reviews_path(settings.locales_dir, language.catalog_name))
+        except ReviewError as error:
+            problems.append(str(error))
+            log.error("review record error: %s; using the last good version", error)
+            reviews[language.code] = previous.reviews.get(language.code, {}) if previous else {}
+        try:
+            glossaries[language.code] = load_glossary(glossary_path(settings.locales_dir, language.catalog_name))
+        except CatalogError as error:
+            problems.append(str(error))
+            log.error("glossary error: %s; using the last good version", error)
+            glossaries[language.code] = (
+                previous.glossaries.get(language.code, EMPTY_GLOSSARY) if previous else EMPTY_GLOSSARY
+            )
+    return reviews, glossaries
 
 
 def _load_template(locales_dir: Path, domain: str, previous: Site | None, problems: list[str]) -> Catalog:

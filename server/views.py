@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from .caching import cacheable
 from .content import Page
@@ -20,6 +21,7 @@ from .responses import (
     status_body,
     unavailable_body,
 )
+from .reviewing import render_review
 from .security import security_headers
 from .site import Site
 from .urls import page_path
@@ -159,6 +161,20 @@ async def method_not_allowed(request: Request, exc: Exception) -> Response:
     """405 with the `Allow` header Starlette's router worked out (RFC 9110 requires it)."""
     allow = getattr(exc, "headers", None) or {}
     return PlainTextResponse("Method Not Allowed", status_code=405, headers={**allow, "Cache-Control": "no-store"})
+
+
+async def show_review(request: Request) -> Response:
+    """Review mode: a page's blocks in English and in the translation, side by side."""
+    site = current_site(request)
+    resolved = _resolve(request, site, redirect_spelling=False)
+    if isinstance(resolved, Response):
+        return resolved
+    language, page = resolved
+    if language.code == site.source.code or language.is_pseudo:
+        return not_found_response(request, site, language)
+    body = await run_in_threadpool(render_review, site, language, page)
+    headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Content-Language": "en"}
+    return HTMLResponse(body, headers=headers)
 
 
 async def show_status(request: Request) -> Response:

@@ -110,7 +110,7 @@ def extract(locales_dir: Path, root: Path = REPOSITORY_ROOT) -> list[Path]:
             continue
         buffer = io.BytesIO()
         write_po(buffer, template, sort_by_file=True, width=0)
-        path.write_bytes(buffer.getvalue())
+        path.write_bytes(in_gnu_layout(buffer.getvalue().decode("utf-8")).encode("utf-8"))
         written.append(path)
     return written
 
@@ -281,7 +281,35 @@ def _write(path: Path, catalog: Catalog) -> None:
             lines.append(line)
     for message in catalog:
         message.flags -= set(previous)
-    path.write_bytes("".join(lines).encode(catalog.charset))
+    path.write_bytes(in_gnu_layout("".join(lines)).encode(catalog.charset))
+
+
+# The header fields in the order GNU msgmerge and msgcat write them; others follow in their own order.
+GNU_HEADER_ORDER = (
+    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date", "Last-Translator",
+    "Language-Team", "Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms",
+)  # fmt: skip
+
+
+def in_gnu_layout(text: str) -> str:
+    """A PO file as GNU gettext's tools write it with --no-wrap, so that a save in Poedit or Weblate changes nothing.
+
+    Babel and GNU agree on everything but the header (field order, `charset=UTF-8`, Babel's
+    `Generated-By`, which would change with every Babel release) and the blank line at the end.
+    """
+    head, separator, rest = text.partition("\n\n")
+    lines = head.split("\n")
+    start = next((index + 1 for index, line in enumerate(lines) if line == 'msgstr ""'), None)
+    if start is None:
+        return text.rstrip("\n") + "\n"
+    fields = [line for line in lines[start:] if line.startswith('"') and not line.startswith('"Generated-By:')]
+
+    def rank(line: str) -> int:
+        name = line[1:].split(":", 1)[0]
+        return GNU_HEADER_ORDER.index(name) if name in GNU_HEADER_ORDER else len(GNU_HEADER_ORDER)
+
+    ordered = [line.replace("charset=utf-8", "charset=UTF-8") for line in sorted(fields, key=rank)]
+    return "\n".join([*lines[:start], *ordered]) + separator + rest.rstrip("\n") + "\n"
 
 
 def _previous_lines(previous_id: list[str]) -> list[str]:

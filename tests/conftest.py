@@ -55,9 +55,18 @@ def client() -> TestClient:
 
 
 def write_catalog(
-    path: Path, locale: str, messages: Mapping[str, str | tuple[str, ...]], fuzzy: tuple[str, ...] = ()
+    path: Path,
+    locale: str,
+    messages: Mapping[str, str | tuple[str, ...]],
+    fuzzy: tuple[str, ...] = (),
+    *,
+    reviewed: bool = True,
 ) -> None:
-    """Write a .po with the given translations (a tuple for plural forms)."""
+    """Write a .po with the given translations (a tuple for plural forms).
+
+    With `reviewed`, a content catalog also gets a review record for every page of the site
+    beside it, as if a reviewer had checked the translation against the current English.
+    """
     from babel import Locale
 
     catalog = Catalog(locale=locale, fuzzy=False)
@@ -73,6 +82,22 @@ def write_catalog(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
         write_po(file, catalog)
+    if reviewed and path.name == "content.po":
+        record_reviews(path.parents[3] / "content", path.parents[1])
+
+
+def record_reviews(content_dir: Path, language_dir: Path) -> None:
+    """A review record for every page in `content_dir`, against its current English."""
+    import datetime
+
+    from server.content import load_page
+    from server.reviews import REVIEWS_FILE, format_review
+
+    records = [
+        format_review(load_page(page), "test", ["revision"], datetime.date(2026, 11, 30))
+        for page in sorted(content_dir.rglob("*.md"))
+    ]
+    (language_dir / REVIEWS_FILE).write_text("".join(records), encoding="utf-8")
 
 
 @pytest.fixture

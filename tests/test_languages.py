@@ -22,7 +22,7 @@ SHIPPED = [Language.from_code(code) for code in ("en", "ar", "de", "es", "fr", "
         ("zh-Hant", "en"),
         ("ca-ES", "en"),  # never a sibling language: Catalan is not Spanish
         ("ca-ES, es;q=0.5", "es"),
-        ("pt-BR, pt;q=0.9", "en"),
+        ("pt-BR, pt;q=0.9", "en"),  # no Portuguese among these languages
         ("fr;q=0, es;q=0.1", "es"),  # q=0 means not acceptable
         ("fr;q=0", "en"),
         ("", "en"),
@@ -82,3 +82,37 @@ def test_url_codes_match_any_spelling(spelling: str) -> None:
 def test_unknown_code_is_rejected() -> None:
     with pytest.raises(ValueError, match="Unknown language"):
         Language.from_code("xx-Nope")
+
+
+TWELVE = [
+    Language.from_code(code)
+    for code in ("en", "ar", "de", "es", "fr", "hi", "zh-Hans", "pt-BR", "pl", "uk", "ur", "bn")
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("pt-BR", "pt-BR"),
+        ("pt", "pt-BR"),  # Babel reads a bare pt as pt-PT; a Portuguese reader still gets Portuguese
+        ("pt-PT", "pt-BR"),  # a sibling region of the same language and script: decided, see TRANSLATING.md
+        ("pt-PT, en;q=0.9", "pt-BR"),
+        ("pt-AO", "pt-BR"),
+        ("gl-ES", "en"),  # Galician is another language, however close
+        ("uk-UA", "uk"),
+        ("ru-UA, en;q=0.5", "en"),  # never a neighbouring language
+        ("ur-PK", "ur"),
+        ("ur-IN", "ur"),
+        ("ur-Arab-IN", "ur"),
+        ("bn-BD", "bn"),
+        ("bn-IN", "bn"),
+        ("as-IN, bn;q=0.8", "bn"),  # Assamese shares the script, not the language
+        ("pl-PL", "pl"),
+        ("pl", "pl"),
+        ("hi-Latn", "en"),  # romanised Hindi is not the Devanagari catalog
+        ("ca-ES", "en"),  # still never Spanish
+        ("zh-TW", "en"),
+    ],
+)
+def test_negotiate_the_twelve_languages(header: str, expected: str) -> None:
+    assert negotiate(header, TWELVE, default="en") == expected

@@ -159,7 +159,7 @@ def test_links_to_a_page_not_published_in_the_language_go_to_the_english_page(
     related = html.split('id="related-title"', 1)[1].split("</aside>", 1)[0]
     assert '<a href="/en/back-pain-miscarriage" lang="en" dir="ltr" hreflang="en">' in related
     assert '<span class="note">(anglais)</span>' in related
-    footer = html.split('<footer', 1)[1]
+    footer = html.split("<footer", 1)[1]
     assert '<a href="/en/privacy" lang="en" dir="ltr" hreflang="en">Privacy policy</a>' in footer
     assert 'href="/fr/privacy"' not in html
     # the disclaimer keeps its translated title and summary; its link goes to the English page

@@ -45,7 +45,7 @@ def test_every_page_renders_with_landmarks(client: TestClient, path: str) -> Non
     assert 'hreflang="x-default"' in html
     for footer_page in ("medical-information", "privacy", "terms", "accessibility"):
         assert f'href="/en/{footer_page}"' in html
-    assert "Copyright © 2021 Mac Millan Interactive Communications, LLC" in html
+    assert 'Copyright © 2021 <span lang="en" dir="ltr">Mac Millan Interactive Communications, LLC</span>' in html
 
 
 def test_seed_article_keeps_all_its_text_in_order(client: TestClient) -> None:

@@ -1,0 +1,148 @@
+"""Recorded reviews: who checked a page's translation, how, when, and against which English.
+
+`locales/<ll>/reviews.toml` holds one `[[review]]` table per review (ISO 17100's revision step;
+health services add a clinical check):
+
+    [[review]]
+    page = "back-pain-miscarriage"   # the page's slug; topics are "topics/<slug>"
+    date = 2026-11-30
+    reviewer = "BT-2"                # a role or initials: no personal data
+    methods = ["back-translation"]   # see METHODS
+    english = "1f3a5c7e9b2d"         # fingerprint of the English the translation was reviewed against
+    notes = "Compared block by block; two corrections."
+
+A page's latest review counts. When the English changes after it, the fingerprint no longer
+matches and the translation is shown as waiting for review.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Page
+
+REVIEWS_FILE = "reviews.toml"
+METHODS = {
+    "revision": "a second translator revised the translation against the English",
+    "back-translation": "an independent back-translation, by someone who had not seen the English, was compared "
+    "with the English block by block",
+    "clinical": "a clinician checked the translation's medical content",
+    "machine-assisted": "the reviewer was an AI model, not a person",
+}
+FINGERPRINT_LENGTH = 12  # hex digits: enough to tell English versions of one page apart
+
+
+class ReviewError(ValueError):
+    """A review record that cannot be used; names the file and line."""
+
+    def __init__(self, path: Path | str, lineno: int, message: str) -> None:
+        super().__init__(f"{path}:{lineno}: {message}")
+        self.path = str(path)
+        self.lineno = lineno
+
+
+@dataclass(frozen=True)
+class Review:
+    page: str  # "back-pain-miscarriage" or "topics/back-ache"
+    date: datetime.date
+    reviewer: str
+    methods: tuple[str, ...]
+    english: str  # fingerprint
+    notes: str
+    lineno: int
+
+
+def page_key(page: Page) -> str:
+    """How a review names a page: its slug, or `topics/<slug>` for a topic."""
+    return f"topics/{page.slug}" if page.kind == "topic" else page.slug
+
+
+def english_fingerprint(page: Page) -> str:
+    """A short hash of a page's English text: it changes when any block changes."""
+    digest = hashlib.sha256("\n".join(block.text for block in page.blocks).encode("utf-8"))
+    return digest.hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def reviews_path(locales_dir: Path, catalog_name: str) -> Path:
+    return locales_dir / catalog_name / REVIEWS_FILE
+
+
+def load_reviews(path: Path) -> dict[str, Review]:
+    """The latest review of each page; raises ReviewError with file:line for a record that is wrong."""
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReviewError(path, 1, f"cannot be read ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ReviewError(path, getattr(error, "lineno", 1), f"invalid TOML ({error})") from None
+    records = data.get("review", [])
+    if not isinstance(records, list):
+        raise ReviewError(path, 1, "`review` must be a list of [[review]] tables")
+    lines = _table_lines(text)
+    latest: dict[str, Review] = {}
+    for index, record in enumerate(records):
+        lineno = lines[index] if index < len(lines) else 1
+        review = _review(record, path, lineno)
+        if review.page not in latest or latest[review.page].date <= review.date:
+            latest[review.page] = review
+    return latest
+
+
+def _review(record: object, path: Path, lineno: int) -> Review:
+    if not isinstance(record, dict):
+        raise ReviewError(path, lineno, "a review must be a table")
+    missing = [key for key in ("page", "date", "reviewer", "methods", "english") if key not in record]
+    if missing:
+        raise ReviewError(path, lineno, f"a review needs {', '.join(missing)}")
+    date = record["date"]
+    if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+        raise ReviewError(path, lineno, f"date must be a date such as 2026-12-03, not {date!r}")
+    methods = record["methods"]
+    if not isinstance(methods, list) or not methods or not all(method in METHODS for method in methods):
+        raise ReviewError(path, lineno, f"methods must be a list of {', '.join(METHODS)}, not {methods!r}")
+    texts = {key: record[key] for key in ("page", "reviewer", "english")}
+    if not all(isinstance(value, str) and value for value in texts.values()):
+        raise ReviewError(path, lineno, "page, reviewer and english must be non-empty strings")
+    return Review(
+        page=texts["page"],
+        date=date,
+        reviewer=texts["reviewer"],
+        methods=tuple(methods),
+        english=texts["english"],
+        notes=str(record.get("notes", "")),
+        lineno=lineno,
+    )
+
+
+def _table_lines(text: str) -> list[int]:
+    return [number for number, line in enumerate(text.splitlines(), 1) if line.strip() == "[[review]]"]
+
+
+def unknown_pages(reviews: Mapping[str, Review], pages: Iterable[Page]) -> list[Review]:
+    """Reviews that name no page of the site."""
+    known = {page_key(page) for page in pages}
+    return [review for review in reviews.values() if review.page not in known]
+
+
+def format_review(page: Page, reviewer: str, methods: Iterable[str], date: datetime.date, notes: str = "") -> str:
+    """A new [[review]] table for `page`, reviewed against its current English."""
+    plain = "".join(character if character.isprintable() else " " for character in notes)
+    escaped_notes = plain.replace("\\", "\\\\").replace('"', '\\"')
+    method_list = ", ".join(f'"{method}"' for method in methods)
+    return (
+        "\n[[review]]\n"
+        f'page = "{page_key(page)}"\n'
+        f"date = {date.isoformat()}\n"
+        f'reviewer = "{reviewer}"\n'
+        f"methods = [{method_list}]\n"
+        f'english = "{english_fingerprint(page)}"\n'
+        f'notes = "{escaped_notes}"\n'
+    )
