@@ -27,8 +27,10 @@ from .catalogs import (
     template_path,
 )
 from .content import ContentError, Page, load_page
+from .glossary import GLOSSARY_FILE, Glossary, glossary_path, load_glossary
 from .inline import image_sources, is_local
 from .languages import code_from_catalog_name
+from .reviews import REVIEWS_FILE, ReviewError, load_reviews, reviews_path, unknown_pages
 from .settings import Settings
 from .site import broken_references
 from .translation import mistakes
@@ -42,9 +44,32 @@ class Problem:
     lineno: int | None
     message: str
     is_error: bool = True
+    edit: str | None = None  # "content/privacy.md:17": the English edit that caused this problem
+    is_note: bool = False  # a heading for the problems below it, not a problem of its own
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.lineno or 1}: {'error' if self.is_error else 'warning'}: {self.message}"
+        level = "note" if self.is_note else "error" if self.is_error else "warning"
+        return f"{self.path}:{self.lineno or 1}: {level}: {self.message}"
+
+
+def grouped_by_english_edit(problems: list[Problem]) -> list[Problem]:
+    """Problems that one English edit caused, in every language, together under a note naming that edit."""
+    by_edit: dict[str, list[Problem]] = {}
+    grouped = []
+    for problem in problems:
+        if problem.edit is None:
+            grouped.append(problem)
+        else:
+            by_edit.setdefault(problem.edit, []).append(problem)
+    for edit, caused in by_edit.items():
+        path, _, line = edit.rpartition(":")
+        count = len(caused)
+        grouped.append(
+            Problem(path, int(line) if line.isdigit() else 1, f"the English here changed: {count} translation"
+                    f"{'s' if count != 1 else ''} of it wait{'s' if count == 1 else ''} for review:", is_note=True)
+        )  # fmt: skip
+        grouped.extend(caused)
+    return grouped
 
 
 def _forms(message: Message) -> list[str]:
@@ -141,7 +166,12 @@ def _plural_count_advice(error: PluralCountError, locale: Locale) -> str:
 
 
 def check_catalog(
-    path: Path, locale_name: str, domain: str, template: Catalog | None, claims_complete: bool
+    path: Path,
+    locale_name: str,
+    domain: str,
+    template: Catalog | None,
+    claims_complete: bool,
+    glossary: Glossary | None = None,
 ) -> list[Problem]:
     where = str(path)
     try:
@@ -186,6 +216,8 @@ def check_catalog(
                                     "earlier English of a fuzzy translation, and this one is not fuzzy: delete them "
                                     "(`python -m server update` does)"))  # fmt: skip
         problems.extend(check_message(message, domain, where, lines, one_count_forms))
+        if glossary is not None and not message.fuzzy:
+            problems.extend(glossary_problems(message, glossary, where, lines))
     translated = {_key(m) for m in catalog if m.id and not m.fuzzy and _complete(m, catalog)}
     fuzzy = [m for m in catalog if m.id and m.fuzzy]
     expected = [_key(m) for m in (template or catalog) if m.id]
@@ -202,12 +234,54 @@ def check_catalog(
             )  # fmt: skip
         )
         for message in fuzzy:
-            problems.append(Problem(where, message.lineno, f"fuzzy: {_short(message)}"))
+            # `#|` lines: the English this translation was made from changed (`update` marked it fuzzy)
+            changed = message.lineno in previous and message.locations
+            edit = f"{message.locations[0][0]}:{message.locations[0][1]}" if changed else None
+            problems.append(Problem(where, message.lineno, f"fuzzy: {_short(message)}", edit=edit))
         for message_id in untranslated:
             entry = catalog.get(message_id)
             lineno = entry.lineno if entry is not None and entry.lineno else 1
             problems.append(Problem(where, lineno, f"untranslated: {message_id[:60]!r}"))
     return problems
+
+
+def glossary_problems(
+    message: Message, glossary: Glossary, where: str, lines: Mapping[int, tuple[int, ...]]
+) -> Iterator[Problem]:
+    """Terms of the English that the translation renders otherwise than the language's glossary."""
+    source = message.id if isinstance(message.id, str) else message.id[0]
+    strings = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+    form_lines = lines.get(message.lineno or 0, ())
+    for index, form in enumerate(strings):
+        line = form_lines[index] if index < len(form_lines) else message.lineno
+        for finding in glossary.findings(source, form or ""):
+            yield Problem(where, line, f"{finding} (see {glossary.path}:{finding.term.lineno})", finding.is_error)
+
+
+def check_language_files(locales_dir: Path, name: str, pages: list[Page]) -> tuple[list[Problem], Glossary | None]:
+    """The glossary and the review records of one language folder."""
+    problems = []
+    folder = locales_dir / name
+    if not (folder / "LC_MESSAGES").is_dir():
+        for stray in (folder / REVIEWS_FILE, folder / GLOSSARY_FILE):
+            if stray.exists():
+                problems.append(Problem(str(stray), 1, f"{name} is not a language of the site (no LC_MESSAGES)"))
+        return problems, None
+    try:
+        glossary = load_glossary(glossary_path(locales_dir, name))
+    except CatalogError as error:
+        problems.append(Problem(error.path, error.lineno, str(error).split(": ", 1)[-1]))
+        glossary = None
+    path = reviews_path(locales_dir, name)
+    try:
+        reviews = load_reviews(path)
+    except ReviewError as error:
+        problems.append(Problem(error.path, error.lineno, str(error).split(": ", 1)[-1]))
+        reviews = {}
+    for review in unknown_pages(reviews, pages):
+        problems.append(Problem(str(path), review.lineno, f"a review of {review.page!r}, which is not a page of the "
+                                "site: use a slug such as back-pain-miscarriage, or topics/back-ache"))  # fmt: skip
+    return problems, glossary
 
 
 def _key(message: Message) -> str:
@@ -269,7 +343,12 @@ def check_all(settings: Settings) -> list[Problem]:
     names = sorted(p.name for p in settings.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
     for name in complete - set(names):
         problems.append(Problem(str(settings.locales_dir / CLAIMS_FILE), 1, f"{name} is listed but has no catalogs"))
+    pages = _readable_pages(settings.content_dir)
+    for folder in sorted(p for p in settings.locales_dir.iterdir() if p.is_dir() and p.name not in names):
+        problems.extend(check_language_files(settings.locales_dir, folder.name, pages)[0])
     for name in names:
+        language_problems, glossary = check_language_files(settings.locales_dir, name, pages)
+        problems.extend(language_problems)
         for domain in DOMAINS:
             path = catalog_path(settings.locales_dir, name, domain)
             if not path.exists():
@@ -277,7 +356,17 @@ def check_all(settings: Settings) -> list[Problem]:
                     problems.append(Problem(str(path), 0, "missing catalog"))
                 continue
             try:
-                problems.extend(check_catalog(path, name, domain, templates[domain], name in complete))
+                problems.extend(check_catalog(path, name, domain, templates[domain], name in complete, glossary))
             except Exception as error:  # noqa: BLE001 - one odd catalog must not hide the others' problems
                 problems.append(Problem(str(path), 1, f"cannot be checked ({type(error).__name__}: {error})"))
-    return problems
+    return grouped_by_english_edit(problems)
+
+
+def _readable_pages(content_dir: Path) -> list[Page]:
+    pages = []
+    for path in sorted(content_dir.rglob("*.md")):
+        try:
+            pages.append(load_page(path))
+        except ContentError:
+            continue  # reported by check_content
+    return pages

@@ -176,15 +176,18 @@ def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.command == "update":
-            update(settings.locales_dir)
+            for change in update(settings.locales_dir):
+                print(change)
         elif args.command == "init":
-            folder = init(settings.locales_dir, args.locale)
-            print(f"created {folder}: translate its .po files, then run `python -m server check`")
+            for change in init(settings.locales_dir, args.locale):
+                print(change)
+            print("next: translate these files, then run `python -m server check` (see TRANSLATING.md)")
         elif args.command == "compile":
             if run_check(settings):
                 print("error: not compiling: fix the problems above first")
                 return 1
-            compile_catalogs(settings.locales_dir)
+            for line in compile_catalogs(settings.locales_dir):
+                print(line)
     except WorkflowError as error:
         print(f"error: {error}")
         return 1

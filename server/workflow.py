@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -169,25 +170,81 @@ def _old_form_for_each_new_form(
     return sources
 
 
-def update(locales_dir: Path, locales: Iterable[str] | None = None, root: Path = REPOSITORY_ROOT) -> None:
-    """Extract, then bring every locale's catalogs up to date.
+@dataclass(frozen=True)
+class CatalogChange:
+    """What `update` or `init` did to one catalog, for its one-line summary."""
+
+    path: Path
+    created: bool
+    new: int  # messages added untranslated
+    fuzzy: int  # translations marked fuzzy because their English changed
+    obsolete: int  # translations of English that is gone
+    total: int
+
+    def __str__(self) -> str:
+        if self.created:
+            return f"{self.path}: created, {self.total} messages to translate"
+        if not (self.new or self.fuzzy or self.obsolete):
+            return f"{self.path}: up to date"
+        return f"{self.path}: {self.new} new, {self.fuzzy} fuzzy, {self.obsolete} obsolete"
+
+
+def update(
+    locales_dir: Path, locales: Iterable[str] | None = None, root: Path = REPOSITORY_ROOT
+) -> list[CatalogChange]:
+    """Extract, then bring every locale's catalogs up to date; returns what changed in each.
 
     New source text appears untranslated, changed text fuzzy (with the old msgid kept as
     `#| msgid` for the translator), removed text obsolete (`#~`).
     """
     extract(locales_dir, root)
+    changes = []
     for name in locales or locale_names(locales_dir):
         for domain in DOMAINS:
             path = catalog_path(locales_dir, name, domain)
             template = template_path(locales_dir, domain)
             try:
-                if path.exists():
+                before = _state(path) if path.exists() else None
+                if before is not None:
                     update_catalog(path, read_catalog(template))
                 else:
                     pybabel("init", "-i", str(template), "-D", domain, "-d", str(locales_dir), "-l", name, "--no-wrap")
                 migrate_plural_forms(path, name)
+                changes.append(_change(path, before, _state(path)))
             except (CatalogError, NoPluralRule) as error:
                 raise WorkflowError(str(error) if isinstance(error, CatalogError) else f"{path}: {error}") from None
+    return changes
+
+
+@dataclass(frozen=True)
+class _State:
+    ids: frozenset[str]
+    fuzzy: frozenset[str]
+    obsolete: frozenset[str]
+
+
+def _state(path: Path) -> _State:
+    catalog = read_for_update(path)
+    ids = frozenset(_message_key(message) for message in catalog if message.id)
+    fuzzy = frozenset(_message_key(message) for message in catalog if message.id and message.fuzzy)
+    return _State(ids, fuzzy, frozenset(str(key) for key in catalog.obsolete))
+
+
+def _message_key(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _change(path: Path, before: _State | None, after: _State) -> CatalogChange:
+    if before is None:
+        return CatalogChange(path, True, len(after.ids), 0, 0, len(after.ids))
+    return CatalogChange(
+        path,
+        False,
+        new=len(after.ids - before.ids - after.fuzzy),
+        fuzzy=len(after.fuzzy - before.fuzzy),
+        obsolete=len(after.obsolete - before.obsolete),
+        total=len(after.ids),
+    )
 
 
 def update_catalog(path: Path, template: Catalog) -> None:
@@ -325,8 +382,8 @@ def _previous_lines(previous_id: list[str]) -> list[str]:
     return lines
 
 
-def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> Path:
-    """Start a new language: its catalogs, with every message untranslated. Returns its folder.
+def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> list[CatalogChange]:
+    """Start a new language: its catalogs, with every message untranslated. Returns what was made.
 
     Either the whole folder is made or nothing is left behind.
     """
@@ -344,20 +401,25 @@ def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> P
     except NoPluralRule as error:
         raise WorkflowError(f"cannot start {locale}: {error}") from None
     try:
-        update(locales_dir, [folder.name], root)
+        changes = update(locales_dir, [folder.name], root)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return folder
+    return changes
 
 
-def compile_catalogs(locales_dir: Path) -> None:
-    """Write .mo files for other gettext tools; the server itself reads the .po files."""
+def compile_catalogs(locales_dir: Path) -> list[str]:
+    """Write .mo files for other gettext tools; the server itself reads the .po files. One line per file."""
+    written = []
     for name in locale_names(locales_dir):
         for domain in DOMAINS:
             path = catalog_path(locales_dir, name, domain)
             if not path.exists():
                 continue
-            if read_catalog(path).fuzzy:
+            catalog = read_catalog(path)
+            if catalog.fuzzy:
                 raise WorkflowError(f"{path}:1: the header is marked fuzzy; review it and remove the flag")
-            pybabel("compile", "-D", domain, "-d", str(locales_dir), "-l", name, "--statistics")
+            pybabel("compile", "-D", domain, "-d", str(locales_dir), "-l", name)
+            translated = sum(1 for message in catalog if message.id and message.string and not message.fuzzy)
+            written.append(f"{path.with_suffix('.mo')}: {translated} of {len(catalog)} messages compiled")
+    return written
