@@ -176,10 +176,17 @@ def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.command == "update":
-            for change in update(settings.locales_dir):
+            for change in update(
+                settings.locales_dir, content_dir=settings.content_dir, templates_dir=settings.templates_dir
+            ):
                 print(change)
         elif args.command == "init":
-            for change in init(settings.locales_dir, args.locale):
+            for change in init(
+                settings.locales_dir,
+                args.locale,
+                content_dir=settings.content_dir,
+                templates_dir=settings.templates_dir,
+            ):
                 print(change)
             print("next: translate these files, then run `python -m server check` (see TRANSLATING.md)")
         elif args.command == "compile":

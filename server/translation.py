@@ -275,9 +275,9 @@ class Translator:
         return translated
 
     def _localized(self, variables: Mapping[str, object]) -> dict[str, object]:
-        """Numbers formatted for the language by Babel (1,234 / 1 234 / 1.234)."""
+        """Numbers formatted for the language by Babel (1,234 / 1 234 / 1.234), in its own digits (১,২৩৪)."""
         return {
-            name: format_decimal(value, locale=self.language.locale)
+            name: self.language.localize_digits(format_decimal(value, locale=self.language.locale))
             if isinstance(value, int) and not isinstance(value, bool)
             else value
             for name, value in variables.items()

@@ -1,22 +1,20 @@
-"""The translators' commands, as thin wrappers over Babel: its `pybabel` commands, or its API where
-`pybabel` would garble `#|` lines."""
+"""The translators' commands (extract, update, init, compile), through Babel's Python API."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
-import json
 import logging
 import shutil
-import tempfile
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.frontend import CommandLineInterface
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from .catalogs import (
@@ -44,68 +42,71 @@ class WorkflowError(RuntimeError):
     pass
 
 
-def pybabel(*arguments: str) -> None:
-    """Run a pybabel command in this process; raise if it fails."""
-    try:
-        status = CommandLineInterface().run(["pybabel", "-q", *arguments])  # type: ignore[no-untyped-call]
-    except SystemExit as exit_:  # optparse and some commands exit instead of returning
-        status = exit_.code if isinstance(exit_.code, int) else 1
-    except Exception as error:  # noqa: BLE001 - report any Babel failure as one clear line
-        raise WorkflowError(f"pybabel {arguments[0]} failed: {error}") from None
-    if status:
-        raise WorkflowError(f"pybabel {' '.join(arguments[:1])} failed (exit status {status})")
-
-
 def _messages_signature(catalog: Catalog) -> list[tuple[object, ...]]:
     return [
-        (message.id, message.context, tuple(message.locations), tuple(message.auto_comments), tuple(message.flags))
+        (
+            message.id,
+            message.context,
+            tuple(message.locations),
+            tuple(message.auto_comments),
+            tuple(sorted(message.flags)),
+        )
         for message in catalog
         if message.id
     ]
 
 
-def mapping_for(domain: str, root: Path) -> str:
-    """The project's [tool.babel] mappings for one domain, as a standalone Babel mapping file."""
-    with (root / "pyproject.toml").open("rb") as file:
-        mappings = tomllib.load(file)["tool"]["babel"]["mappings"]
-    lines = []
-    for mapping in mappings:
-        if ("content" if mapping["method"] == "content" else "interface") != domain:
-            continue
-        lines.append("[[mappings]]")
-        lines.extend(f"{key} = {json.dumps(value)}" for key, value in mapping.items())
-    return "\n".join(lines) + "\n"
+@dataclass(frozen=True)
+class Source:
+    """Where one domain's messages come from, and how Babel extracts them."""
+
+    domain: str
+    folder: Path
+    pattern: str
+    method: str  # a Babel extraction method, as "module:function"
+    options: dict[str, str]
 
 
-def extract(locales_dir: Path, root: Path = REPOSITORY_ROOT) -> list[Path]:
-    """Extract each domain with the project's mapping into its own .pot.
+JINJA_OPTIONS = {  # as the site's own Jinja environment is configured (server/rendering.py)
+    "trimmed": "true",
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+    "newstyle_gettext": "true",
+    "silent": "false",
+}
+
+
+def sources(content_dir: Path, templates_dir: Path) -> list[Source]:
+    """The site's message sources: the templates (interface) and the content pages (content)."""
+    return [
+        Source("interface", templates_dir, "**.html", "jinja2.ext:babel_extract", JINJA_OPTIONS),
+        Source("content", content_dir, "**.md", "server.extract:extract_content", {}),
+    ]
+
+
+def extract(locales_dir: Path, content_dir: Path, templates_dir: Path) -> list[Path]:
+    """Extract each domain with Babel's extraction API into its own .pot.
 
     A template whose messages did not change is left untouched, so its POT-Creation-Date
     keeps naming the source revision that translators worked from.
     """
     written = []
     for domain in DOMAINS:
-        with tempfile.TemporaryDirectory() as scratch:
-            mapping = Path(scratch) / "mapping.toml"
-            mapping.write_text(mapping_for(domain, root), encoding="utf-8")
-            extracted = Path(scratch) / f"{domain}.pot"
-            pybabel(
-                "extract",
-                "-F", str(mapping),
-                "-c", "TRANSLATORS:",
-                "--sort-by-file",
-                "--project", PROJECT,
-                "--copyright-holder", COPYRIGHT_HOLDER,
-                "--no-wrap",
-                "-o", str(extracted),
-                str(root),
-            )  # fmt: skip
-            template = read_catalog(extracted)
-        template.fuzzy = False
-        for message in template:
-            message.locations = [
-                (Path(path).resolve().relative_to(root).as_posix(), line) for path, line in message.locations
-            ]
+        template = Catalog(project=PROJECT, copyright_holder=COPYRIGHT_HOLDER, fuzzy=False)
+        for source in sources(content_dir, templates_dir):
+            if source.domain != domain:
+                continue
+            found = extract_from_dir(
+                str(source.folder),
+                [(source.pattern, source.method)],
+                {source.pattern: source.options},
+                comment_tags=("TRANSLATORS:",),
+                strip_comment_tags=True,
+            )
+            shown_as = source.folder.name  # locations read "content/privacy.md:12", wherever the folder is
+            for filename, lineno, message, comments, context in found:
+                location = (f"{shown_as}/{Path(filename).as_posix()}", lineno)
+                template.add(message, None, [location], auto_comments=comments, context=context)
         path = template_path(locales_dir, domain)
         if path.exists() and _messages_signature(read_catalog(path)) == _messages_signature(template):
             continue
@@ -190,14 +191,18 @@ class CatalogChange:
 
 
 def update(
-    locales_dir: Path, locales: Iterable[str] | None = None, root: Path = REPOSITORY_ROOT
+    locales_dir: Path,
+    locales: Iterable[str] | None = None,
+    *,
+    content_dir: Path = REPOSITORY_ROOT / "content",
+    templates_dir: Path = REPOSITORY_ROOT / "templates",
 ) -> list[CatalogChange]:
     """Extract, then bring every locale's catalogs up to date; returns what changed in each.
 
     New source text appears untranslated, changed text fuzzy (with the old msgid kept as
     `#| msgid` for the translator), removed text obsolete (`#~`).
     """
-    extract(locales_dir, root)
+    extract(locales_dir, content_dir, templates_dir)
     changes = []
     for name in locales or locale_names(locales_dir):
         for domain in DOMAINS:
@@ -208,7 +213,7 @@ def update(
                 if before is not None:
                     update_catalog(path, read_catalog(template))
                 else:
-                    pybabel("init", "-i", str(template), "-D", domain, "-d", str(locales_dir), "-l", name, "--no-wrap")
+                    new_catalog(path, read_catalog(template), name)
                 migrate_plural_forms(path, name)
                 changes.append(_change(path, before, _state(path)))
             except (CatalogError, NoPluralRule) as error:
@@ -245,6 +250,25 @@ def _change(path: Path, before: _State | None, after: _State) -> CatalogChange:
         obsolete=len(after.obsolete - before.obsolete),
         total=len(after.ids),
     )
+
+
+def new_catalog(path: Path, template: Catalog, locale_name: str) -> None:
+    """A language's first catalog of a domain: every message of the template, untranslated (`pybabel init`)."""
+    catalog = read_catalog_template(template)
+    catalog.locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
+    catalog.revision_date = datetime.datetime.now(datetime.UTC)
+    catalog.fuzzy = False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, catalog)
+
+
+def read_catalog_template(template: Catalog) -> Catalog:
+    catalog = Catalog(project=template.project, copyright_holder=template.copyright_holder, fuzzy=False)
+    catalog.creation_date = template.creation_date
+    for message in template:
+        if message.id:
+            catalog[message.id] = message
+    return catalog
 
 
 def update_catalog(path: Path, template: Catalog) -> None:
@@ -382,7 +406,13 @@ def _previous_lines(previous_id: list[str]) -> list[str]:
     return lines
 
 
-def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> list[CatalogChange]:
+def init(
+    locales_dir: Path,
+    locale_name: str,
+    *,
+    content_dir: Path = REPOSITORY_ROOT / "content",
+    templates_dir: Path = REPOSITORY_ROOT / "templates",
+) -> list[CatalogChange]:
     """Start a new language: its catalogs, with every message untranslated. Returns what was made.
 
     Either the whole folder is made or nothing is left behind.
@@ -401,7 +431,7 @@ def init(locales_dir: Path, locale_name: str, root: Path = REPOSITORY_ROOT) -> l
     except NoPluralRule as error:
         raise WorkflowError(f"cannot start {locale}: {error}") from None
     try:
-        changes = update(locales_dir, [folder.name], root)
+        changes = update(locales_dir, [folder.name], content_dir=content_dir, templates_dir=templates_dir)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -419,7 +449,8 @@ def compile_catalogs(locales_dir: Path) -> list[str]:
             catalog = read_catalog(path)
             if catalog.fuzzy:
                 raise WorkflowError(f"{path}:1: the header is marked fuzzy; review it and remove the flag")
-            pybabel("compile", "-D", domain, "-d", str(locales_dir), "-l", name)
+            with path.with_suffix(".mo").open("wb") as file:
+                write_mo(file, catalog)
             translated = sum(1 for message in catalog if message.id and message.string and not message.fuzzy)
             written.append(f"{path.with_suffix('.mo')}: {translated} of {len(catalog)} messages compiled")
     return written

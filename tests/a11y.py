@@ -124,7 +124,9 @@ def keyboard_problems(page: Page, *, direction: str) -> list[str]:
     focusables = page.evaluate(
         """() => [...document.querySelectorAll(
                 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
-            .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden').length"""
+            .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
+                && !el.closest('details:not([open]) > :not(summary)'))  // a closed disclosure hides its content
+            .length"""
     )
     unfocused = page.evaluate(
         f"""() => [...document.querySelectorAll('a[href], [tabindex]')].map(el => ({FOCUS_STYLE_JS})(el))"""
@@ -173,6 +175,26 @@ def keyboard_problems(page: Page, *, direction: str) -> list[str]:
         if not (below or (same_row and forward)):
             problems.append(f"Tab order jumps against the visual order: {previous['text']!r} -> {current['text']!r}")
     return problems
+
+
+def disclosure_problems(page: Page) -> list[str]:
+    """The language disclosure opens from the keyboard, and its links then follow its summary in Tab order."""
+    summary = page.locator(".language-nav summary")
+    if summary.count() == 0:
+        return ["no language disclosure"]
+    summary.focus()
+    if page.evaluate("() => document.activeElement.tagName") != "SUMMARY":
+        return ["the language disclosure cannot take the keyboard focus"]
+    page.keyboard.press("Enter")
+    if not page.evaluate("() => document.querySelector('.language-nav details').open"):
+        return ["Enter does not open the language disclosure"]
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => !!document.activeElement.closest('.language-nav ul')")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    closed = not page.evaluate("() => document.querySelector('.language-nav details').open")
+    problems = [] if inside else ["after opening the disclosure, Tab does not reach its languages"]
+    return problems + ([] if closed else ["Enter does not close the language disclosure again"])
 
 
 def reflow_problems(page: Page) -> list[str]:

@@ -180,7 +180,7 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
             pytest.fail(INSTALL_HINT + " (CI=true: a missing browser is a failure)")
         request.config.stash[BROWSER_MISSING] = True
         pytest.skip(INSTALL_HINT)
-    for language in ("en", "es", "fr", "de", "ar", "zh-Hans", "hi", "en-XA", "ar-XB"):
+    for language in ("en", "es", "fr", "de", "ar", "zh-Hans", "hi", "pt-BR", "pl", "uk", "ur", "bn", "en-XA", "ar-XB"):
         (SCREENSHOT_DIR / language).mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 

@@ -13,6 +13,7 @@ from .a11y import (
     TEXT_SPACING_CSS,
     axe,
     clipped_text,
+    disclosure_problems,
     forced_colors_problems,
     keyboard_problems,
     mirroring_problems,
@@ -26,6 +27,7 @@ from .conftest import SCREENSHOT_DIR
 pytestmark = pytest.mark.browser
 
 LANGUAGES = {"en": "ltr", "es": "ltr", "fr": "ltr", "de": "ltr", "ar": "rtl", "zh-Hans": "ltr", "hi": "ltr",
+             "pt-BR": "ltr", "pl": "ltr", "uk": "ltr", "ur": "rtl", "bn": "ltr",
              "en-XA": "ltr", "ar-XB": "rtl"}  # fmt: skip
 ARTICLES = ["back-pain-miscarriage", "back-pain-third-trimester"]
 PAGES = ["", *ARTICLES, "medical-information", "privacy", "terms", "accessibility", "topics/miscarriage-signs",
@@ -67,6 +69,8 @@ def test_desktop_axe_screen_reader_print_and_keyboard(
         problems += print_problems(tab, is_article=page in ARTICLES)
         problems += reflow_problems(tab)
         tab.screenshot(path=SCREENSHOT_DIR / f"{screenshot_name(case)}-1280.png", full_page=True)
+        problems += disclosure_problems(tab)
+        tab.reload()
         problems += keyboard_problems(tab, direction=LANGUAGES[lang])  # last: it reloads the page
     finally:
         tab.close()
@@ -123,7 +127,10 @@ def forced_colors(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-@pytest.mark.parametrize("case", [(lang, page) for lang in ("en", "ar", "zh-Hans") for page in PAGES], ids=case_id)
+FORCED_COLORS_LANGUAGES = ("en", "ar", "zh-Hans", "ur", "bn")  # one per script family
+
+
+@pytest.mark.parametrize("case", [(lang, page) for lang in FORCED_COLORS_LANGUAGES for page in PAGES], ids=case_id)
 def test_links_and_focus_stay_visible_in_forced_colors(
     forced_colors: BrowserContext, live_server: str, case: tuple[str, str]
 ) -> None:
@@ -135,7 +142,7 @@ def test_links_and_focus_stay_visible_in_forced_colors(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("case", [(lang, page) for lang in ("ar", "ar-XB") for page in PAGES], ids=case_id)
+@pytest.mark.parametrize("case", [(lang, page) for lang in ("ar", "ur", "ar-XB") for page in PAGES], ids=case_id)
 def test_right_to_left_pages_mirror(desktop: BrowserContext, live_server: str, case: tuple[str, str]) -> None:
     tab = open_page(desktop, live_server, *case)
     try:
@@ -153,3 +160,52 @@ def test_every_page_is_valid_html(live_server: str, tmp_path: Path) -> None:
             pages[url] = http.get(url).text
     errors = vnu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def review_server() -> Iterator[str]:
+    """The site in review mode, for translators and reviewers."""
+    from .conftest import repository_settings, running_server
+
+    with running_server(repository_settings(review_mode=True)) as url:
+        yield url
+
+
+REVIEW_CASES = [(lang, page) for lang in ("fr", "ar", "ur", "zh-Hans", "bn") for page in ("back-pain-miscarriage", "")]
+
+
+@pytest.mark.parametrize("case", REVIEW_CASES, ids=case_id)
+def test_the_review_view_is_accessible(
+    desktop: BrowserContext, narrow: BrowserContext, review_server: str, case: tuple[str, str], tmp_path: Path
+) -> None:
+    """The side-by-side view: axe, keyboard, print, 320 px reflow and valid HTML, like every reader's page."""
+    lang, page = case
+    url = f"{review_server}/review/{lang.lower()}/{page}"
+    tab = desktop.new_page()
+    try:
+        response = tab.goto(url)
+        assert response is not None and response.status == 200
+        problems = axe(tab)
+        columns = tab.evaluate(
+            "() => [...document.querySelectorAll('tbody tr')].map(r => [r.cells[0].lang, r.cells[1].lang])"
+        )
+        if any(pair != ["en", lang] for pair in columns):
+            problems.append(f"columns without their language: {columns[:3]}")
+        tab.emulate_media(media="print")
+        if tab.evaluate("() => getComputedStyle(document.querySelector('.review-table')).display") == "none":
+            problems.append("the review table is not printed")
+        tab.emulate_media(media="screen")
+        tab.screenshot(path=SCREENSHOT_DIR / f"{lang}/review-{page or 'home'}-1280.png", full_page=True)
+        problems += keyboard_problems(tab, direction="ltr")
+    finally:
+        tab.close()
+    tab = narrow.new_page()
+    try:
+        tab.goto(url)
+        problems += [f"320px: {problem}" for problem in reflow_problems(tab)]
+        tab.screenshot(path=SCREENSHOT_DIR / f"{lang}/review-{page or 'home'}-320.png", full_page=True)
+    finally:
+        tab.close()
+    with httpx2.Client() as http:
+        problems += vnu_errors({url: http.get(url).text}, tmp_path)
+    assert not problems, "\n".join(problems)

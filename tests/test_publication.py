@@ -65,7 +65,7 @@ def test_a_safety_edit_saved_while_serving_keeps_every_translation_published(pro
 
 def test_after_update_the_edit_is_fuzzy_and_the_page_needs_review(project: Path) -> None:
     sentence = edit_safety_sentence(project)
-    update(project / "locales", root=project)
+    update(project / "locales", content_dir=project / "content", templates_dir=project / "templates")
     settings = settings_for(project)
     client = TestClient(create_app(settings), follow_redirects=False)
     for lang in TRANSLATED:

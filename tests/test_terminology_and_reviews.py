@@ -1,4 +1,4 @@
-"""Approved terminology and recorded reviews: `check` finds each class of problem, readers see how reviewed a page is."""
+"""Approved terminology and recorded reviews: `check` finds each problem; readers see how reviewed a page is."""
 
 from __future__ import annotations
 

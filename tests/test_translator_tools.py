@@ -98,7 +98,9 @@ def project(tmp_path: Path) -> Path:
     ids=["msgcat", "msgmerge"],
 )
 def test_a_catalog_saved_by_a_po_editor_is_left_as_it_is_by_update(project: Path, editor: list[str]) -> None:
-    update(project / "locales", root=project)  # the files as the project writes them
+    update(
+        project / "locales", content_dir=project / "content", templates_dir=project / "templates"
+    )  # the files as the project writes them
     paths = sorted((project / "locales").glob("*/LC_MESSAGES/*.po"))
     before = {path: path.read_bytes() for path in paths}
     for path in paths:
@@ -106,6 +108,6 @@ def test_a_catalog_saved_by_a_po_editor_is_left_as_it_is_by_update(project: Path
         arguments = [*editor, str(path), str(template)] if editor[0] == "msgmerge" else [*editor, str(path)]
         subprocess.run([tool(editor[0]), *arguments[1:], "--output-file", str(path)], check=True)
         assert path.read_bytes() == before[path], f"{editor[0]} changed {path.relative_to(project)}"
-    update(project / "locales", root=project)
+    update(project / "locales", content_dir=project / "content", templates_dir=project / "templates")
     for path in paths:
         assert path.read_bytes() == before[path], f"update undid {editor[0]}'s save of {path.relative_to(project)}"

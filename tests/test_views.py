@@ -263,3 +263,31 @@ def test_a_choice_spelled_otherwise_is_still_remembered(client: TestClient) -> N
     assert response.status_code == 303
     assert response.headers["location"] == "/es/privacy"
     assert response.headers["set-cookie"].startswith("site_language=es;")
+
+
+def test_the_switcher_is_a_disclosure_that_names_the_current_language(client: TestClient) -> None:
+    html = client.get("/pl/").text
+    nav = html.split('<nav class="language-nav"', 1)[1].split("</nav>", 1)[0]
+    assert "<details>" in nav and "</details>" in nav
+    summary = nav.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    assert '<span lang="pl" dir="ltr">Polski</span>' in summary
+    assert len(re.findall(r"<li>", nav)) == 12  # every language, each named in itself
+    assert '<span lang="ur" dir="rtl">' in nav or 'lang="ur" dir="rtl"' in nav
+
+
+def test_the_status_page_puts_the_readers_language_first_with_jump_links(client: TestClient) -> None:
+    html = client.get("/uk/translation-status").text
+    sections = re.findall(r'<h2 id="status-([a-z-]+)">', html)
+    assert sections[0] == "uk" and len(sections) == 11
+    jump = html.split('<ul class="jump-links">', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'href="#status-([a-z-]+)"', jump) == sections
+
+
+def test_bengali_pages_write_numbers_in_bengali_digits(client: TestClient) -> None:
+    html = client.get("/bn/back-pain-miscarriage").text
+    meta = html.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
+    assert re.search(r"[০-৯]", meta) and not re.search(r"[0-9]", meta), meta  # date and reading time alike
+    note = html.split('<p class="review-note">', 1)[1].split("</p>", 1)[0]
+    assert "২০২৬" in note and "2026" not in note
+    urdu = client.get("/ur/back-pain-miscarriage").text.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
+    assert re.search(r"[0-9]", urdu)  # Urdu's CLDR default is ASCII digits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def read(path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_init_creates_untranslated_catalogs_with_cldr_plural_forms(project: Path) -> None:
-    init(project / "locales", "ar", project)
+    init(project / "locales", "ar", content_dir=project / "content", templates_dir=project / "templates")
     interface = read(catalog_path(project / "locales", "ar", "interface"))
     assert interface.num_plurals == 6
     assert plural_forms_mismatch(interface.plural_forms, Locale("ar")) is None
@@ -39,12 +40,12 @@ def test_init_creates_untranslated_catalogs_with_cldr_plural_forms(project: Path
     assert content.get("Is Back Pain a Warning Sign of Miscarriage?") is not None
     assert all(not message.string for message in content if message.id)
     with pytest.raises(WorkflowError, match="already exists"):
-        init(project / "locales", "ar", project)
+        init(project / "locales", "ar", content_dir=project / "content", templates_dir=project / "templates")
 
 
 def test_update_marks_new_changed_and_removed_text(project: Path) -> None:
     locales = project / "locales"
-    init(locales, "fr", project)
+    init(locales, "fr", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "fr", "content")
     catalog = read(path)
     for message in catalog:
@@ -60,7 +61,7 @@ def test_update_marks_new_changed_and_removed_text(project: Path) -> None:
         "By using this site you agree to these terms. If you do not agree, please do not use the site.\n", ""
     )
     terms.write_text(text + "\nA brand new paragraph.\n")
-    update(locales, root=project)
+    update(locales, content_dir=project / "content", templates_dir=project / "templates")
 
     updated = read(path)
     changed = updated.get("We may change these terms at any time. The version on this page is the one that applies.")
@@ -77,7 +78,7 @@ def test_update_marks_new_changed_and_removed_text(project: Path) -> None:
 
 def test_compile_fails_loudly_on_a_broken_catalog(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     locales = project / "locales"
-    init(locales, "de", project)
+    init(locales, "de", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "de", "interface")
     path.write_text(path.read_text() + '\nmsgid "Broken"\nmsgstr "unterminated\n')
     status = main(["compile", "--locales", str(locales), "--content", str(project / "content"),
@@ -89,7 +90,7 @@ def test_compile_fails_loudly_on_a_broken_catalog(project: Path, capsys: pytest.
 
 def test_compile_refuses_a_fuzzy_header(project: Path) -> None:
     locales = project / "locales"
-    init(locales, "de", project)
+    init(locales, "de", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "de", "interface")
     path.write_text("#, fuzzy\n" + path.read_text())
     with pytest.raises(WorkflowError, match="fuzzy"):
@@ -98,7 +99,7 @@ def test_compile_refuses_a_fuzzy_header(project: Path) -> None:
 
 def test_compile_writes_mo_files(project: Path) -> None:
     locales = project / "locales"
-    init(locales, "es", project)
+    init(locales, "es", content_dir=project / "content", templates_dir=project / "templates")
     compile_catalogs(locales)
     assert catalog_path(locales, "es", "interface").with_suffix(".mo").stat().st_size > 0
 
@@ -136,7 +137,7 @@ def test_init_that_cannot_work_says_why_and_leaves_nothing(
 def test_update_migrates_plural_forms_after_a_cldr_change(project: Path) -> None:
     """A catalog written with Babel 2.18's French header gains CLDR's "many" form, kept and flagged."""
     locales = project / "locales"
-    init(locales, "fr", project)
+    init(locales, "fr", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "fr", "interface")
     old_header = "nplurals=2; plural=(n > 1);"
     text = path.read_text().replace(cldr_plural_forms(Locale("fr")), old_header)
@@ -147,7 +148,7 @@ def test_update_migrates_plural_forms_after_a_cldr_change(project: Path) -> None
     )
     assert old_header in text and "Lecture : %(count)s minutes" in text
     path.write_text(text)
-    update(locales, root=project)
+    update(locales, content_dir=project / "content", templates_dir=project / "templates")
     catalog = read(path)
     assert plural_forms_mismatch(catalog.plural_forms, Locale("fr")) is None
     entry = catalog.get("Reading time: %(count)s minute")
@@ -157,7 +158,7 @@ def test_update_migrates_plural_forms_after_a_cldr_change(project: Path) -> None
 
 def test_update_reorders_forms_of_a_header_that_picked_the_wrong_ones(project: Path) -> None:
     locales = project / "locales"
-    init(locales, "ar", project)
+    init(locales, "ar", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "ar", "interface")
     swapped = "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=11 && n%100<=99 ? 3 : n%100>=3 ? 4 : 5);"
     catalog = read(path)
@@ -168,7 +169,7 @@ def test_update_reorders_forms_of_a_header_that_picked_the_wrong_ones(project: P
     entry.string = ("zero", "one", "two", "MANY(11-99)", "FEW(3-10)", "other")
     with path.open("wb") as file:
         write_po(file, catalog)
-    update(locales, root=project)
+    update(locales, content_dir=project / "content", templates_dir=project / "templates")
     entry = read(path).get("Reading time: %(count)s minute")
     assert entry.string == ("zero", "one", "two", "FEW(3-10)", "MANY(11-99)", "other")
     assert not entry.fuzzy  # each form moved whole: nothing for a translator to confirm
@@ -176,7 +177,7 @@ def test_update_reorders_forms_of_a_header_that_picked_the_wrong_ones(project: P
 
 def test_update_removes_previous_msgids_from_reviewed_entries_and_keeps_them_on_fuzzy_ones(project: Path) -> None:
     locales = project / "locales"
-    init(locales, "fr", project)
+    init(locales, "fr", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "fr", "interface")
     text = path.read_text()
     reviewed, pending = 'msgid "Skip to main content"\nmsgstr ""', 'msgid "Go to the home page"\nmsgstr ""'
@@ -184,18 +185,20 @@ def test_update_removes_previous_msgids_from_reviewed_entries_and_keeps_them_on_
     text = text.replace(reviewed, '#| msgid "Skip to content"\nmsgid "Skip to main content"\nmsgstr "Aller au contenu"')
     text = text.replace(pending, '#, fuzzy\n#| msgid "Go home"\nmsgid "Go to the home page"\nmsgstr "Accueil"')
     path.write_text(text)
-    update(locales, root=project)
+    update(locales, content_dir=project / "content", templates_dir=project / "templates")
     updated = path.read_text()
     assert "# |" not in updated  # never garbled into translator comments
     assert '#| msgid "Skip to content"' not in updated  # reviewed: the old English is no longer needed
     assert '#| msgid "Go home"\nmsgid "Go to the home page"\nmsgstr "Accueil"' in updated  # still to review
-    update(locales, root=project)  # and a second update changes nothing
+    update(
+        locales, content_dir=project / "content", templates_dir=project / "templates"
+    )  # and a second update changes nothing
     assert path.read_text() == updated
 
 
 def test_update_writes_the_earlier_english_of_a_long_paragraph_on_one_valid_line(project: Path) -> None:
     locales = project / "locales"
-    init(locales, "fr", project)
+    init(locales, "fr", content_dir=project / "content", templates_dir=project / "templates")
     path = catalog_path(locales, "fr", "content")
     catalog = read(path)
     old = next(m.id for m in catalog if isinstance(m.id, str) and m.id.startswith("We may change these terms"))
@@ -205,5 +208,32 @@ def test_update_writes_the_earlier_english_of_a_long_paragraph_on_one_valid_line
         write_po(file, catalog, width=0)
     terms = project / "content/terms.md"
     terms.write_text(terms.read_text().replace("from time to time", "at any time"))
-    update(locales, root=project)
+    update(locales, content_dir=project / "content", templates_dir=project / "templates")
     assert f'#| msgid "{old}"\n' in path.read_text()  # whole: a wrapped string is invalid PO
+
+
+def test_update_and_init_say_what_they_did_to_each_catalog(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    locales = project / "locales"
+    paths = [
+        "--locales",
+        str(locales),
+        "--content",
+        str(project / "content"),
+        "--templates",
+        str(project / "templates"),
+    ]
+    assert main(["init", "de", *paths]) == 0
+    created = capsys.readouterr().out.splitlines()
+    assert any(
+        re.search(r"/de/LC_MESSAGES/interface\.po: created, \d+ messages to translate$", line) for line in created
+    )
+    assert any("content.po: created," in line for line in created)
+    terms = project / "content/terms.md"
+    terms.write_text(terms.read_text().replace("from time to time", "at any time") + "\nA brand new paragraph.\n")
+    assert main(["update", *paths]) == 0
+    summary = capsys.readouterr().out.splitlines()
+    content = next(line for line in summary if "/de/LC_MESSAGES/content.po" in line)
+    interface = next(line for line in summary if "/de/LC_MESSAGES/interface.po" in line)
+    # an untranslated catalog: the changed paragraph is new, not fuzzy (there was no translation to keep)
+    assert content.endswith(": 2 new, 0 fuzzy, 1 obsolete"), content
+    assert interface.endswith(": up to date"), interface
