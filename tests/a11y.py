@@ -146,10 +146,14 @@ def keyboard_problems(page: Page, *, direction: str) -> list[str]:
         info = page.evaluate(
             f"""() => {{ const el = document.activeElement;
                 if (!el || el === document.body) return null;
-                const r = el.getBoundingClientRect();
+                // a link that wraps has one box per line: compare where one ends with where the next starts
+                const boxes = [...el.getClientRects()].filter(b => b.width > 0);
+                const r = el.getBoundingClientRect(), first = boxes[0] || r, last = boxes[boxes.length - 1] || r;
                 const all = [...document.querySelectorAll('a[href], [tabindex]')];
                 return {{index: all.indexOf(el), text: (el.textContent || '').trim().slice(0, 40),
-                        top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right,
+                        top: first.top + scrollY, bottom: first.bottom + scrollY, left: first.left, right: first.right,
+                        endTop: last.top + scrollY, endBottom: last.bottom + scrollY,
+                        endLeft: last.left, endRight: last.right,
                         style: ({FOCUS_STYLE_JS})(el), skip: el.classList.contains('skip-link')}}; }}"""
         )
         if info is None or (visited and info["index"] == visited[0]["index"]):
@@ -167,10 +171,14 @@ def keyboard_problems(page: Page, *, direction: str) -> list[str]:
             problems.append(f"focus outline thinner than 2px on {item['text']!r}")
     content = [item for item in visited if not item["skip"]]
     for previous, current in zip(content, content[1:], strict=False):
-        below = current["top"] >= previous["bottom"] - 2
-        same_row = current["top"] < previous["bottom"] and current["bottom"] > previous["top"]
+        # below: starts under the middle of the previous link's last line (tall scripts such as Nastaliq
+        # have inline boxes a few pixels taller than their lines, so boxes on consecutive lines overlap)
+        below = current["top"] >= (previous["endTop"] + previous["endBottom"]) / 2
+        same_row = not below and current["bottom"] > previous["endTop"]
         forward = (
-            current["left"] >= previous["right"] - 2 if direction == "ltr" else current["right"] <= previous["left"] + 2
+            current["left"] >= previous["endRight"] - 2
+            if direction == "ltr"
+            else current["right"] <= previous["endLeft"] + 2
         )
         if not (below or (same_row and forward)):
             problems.append(f"Tab order jumps against the visual order: {previous['text']!r} -> {current['text']!r}")
