@@ -18,6 +18,7 @@ import hypothesis
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from server import create_app
@@ -48,10 +49,16 @@ def repository_settings(**changes: object) -> Settings:
     return replace(settings, **changes)  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="session")
+def repository_app() -> Starlette:
+    """The real site, built once: tests that use it only read from it (tests that change files use copies)."""
+    return create_app(repository_settings())
+
+
 @pytest.fixture
-def client() -> TestClient:
-    """The real site: repository content, templates and catalogs."""
-    return TestClient(create_app(repository_settings()), follow_redirects=False)
+def client(repository_app: Starlette) -> TestClient:
+    """The real site: repository content, templates and catalogs; a fresh client (no cookies) per test."""
+    return TestClient(repository_app, follow_redirects=False)
 
 
 def write_catalog(

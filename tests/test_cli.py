@@ -84,6 +84,7 @@ def test_strict_refuses_placeholder_settings_on_a_public_address(
     assert served == []
 
 
+@pytest.mark.slow
 def test_reload_says_in_one_line_what_is_watched_and_how() -> None:
     port = free_port()
     with server_process("--reload", port=port, capture=True) as process:

@@ -21,6 +21,8 @@ from server.export import PUBLIC, build
 
 from .conftest import ROOT, free_port, repository_settings
 
+pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 INCLUDES = ("security-headers.conf",)  # deploy/ files both configs include from their own folder

@@ -16,6 +16,8 @@ from server.catalogs import plural_function
 from server.content import ContentError, parse_page
 from server.pseudo import pseudo_translate
 
+pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
+
 GROWTH = 4
 MAX_RATIO = 8  # between linear (4) and quadratic (16), with room for a noisy shared machine
 FRONT = '+++\nslug = "x"\nkind = "page"\ntitle = "T"\nsummary = "S"\n+++\n'

@@ -11,6 +11,8 @@ import pytest
 from .conftest import free_port
 from .test_load import server_process
 
+pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
+
 PATH = "/en/back-pain-miscarriage"
 # time (UTC), client address and port, method, path, status
 ACCESS_LINE = re.compile(r"(\S+) 127\.0\.0\.1:\d+ GET (\S+) (\d{3})")

@@ -19,6 +19,8 @@ from server.security import security_headers
 from .conftest import free_port, repository_settings, running_server
 from .test_export import build_export, configure, nginx_available, nginx_command, running, serving_export
 
+pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
+
 # Every location of deploy/nginx.conf, and what it answers.
 EXPORT_URLS = {
     "/": 302,

@@ -16,6 +16,8 @@ from server.export import nginx_include
 from .conftest import repository_settings
 from .test_export import build_export, serving_export
 
+pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
+
 GROWTH_LIMIT = 8  # time(4n) / time(n): about 4 when linear, 16 when quadratic; fail halfway (log scale)
 MEASURE_FOR = 0.02  # seconds per timed run of the small input, so a run is long enough to time
 # The map's pattern before issue #14: `(?:[^,]*,\s*)*?` backtracks 2^commas, the q-value n^2 in its digits.

@@ -10,9 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx2
+import pytest
 
 from .conftest import free_port
 from .test_export import configure, nginx_available, nginx_command, running
+
+pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
 
 
 class EchoHeaders(BaseHTTPRequestHandler):
