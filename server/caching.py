@@ -151,6 +151,7 @@ class PreparedResponse(Response):
 
 def cacheable(
     request: Request,
+    site: Site,
     entry: Stored,
     *,
     status_code: int = 200,
@@ -162,8 +163,9 @@ def cacheable(
     """A response for a stored body: the best encoding the client accepts, or 304 if it has it.
 
     A 200 is also remembered by URL path, so the next request for it skips routing (fastpath.py).
+    `site` is the snapshot the body was rendered from: the response is stored in that site's
+    store, never in a newer one that a reload swapped in meanwhile.
     """
-    site: Site = request.app.state.holder.site
     # Keyed by the stored body, not the path, so hostile 404 paths cannot grow the store.
     key = (entry.etag, status_code, language, media_type, cache_control or max_age)
     prepared = site.prepared.get(key)
@@ -200,8 +202,10 @@ def carry_over(old: Site, new: Site) -> int:
             keep = True
         elif kind in ("sitemap", "robots"):
             keep = same_publication
-        elif kind in ("page", "not-found", "unavailable"):
+        elif kind in ("page", "not-found"):
             keep = same_publication and key[1] in new.digests and old.digests.get(key[1]) == new.digests[key[1]]
+        elif kind == "unavailable":
+            keep = same_publication and old.digests == new.digests  # it lists the page's title in other languages
         else:
             keep = False  # the translation status depends on every catalog
         if keep:

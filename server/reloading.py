@@ -14,7 +14,13 @@ from .site import Site
 
 log = logging.getLogger("server.reloading")
 
-WATCHED = (("content_dir", "*.md"), ("locales_dir", "*.po"), ("locales_dir", "*.pot"), ("templates_dir", "*.html"))
+WATCHED = (
+    ("content_dir", "*.md"),
+    ("locales_dir", "*.po"),  # catalogs and glossaries
+    ("locales_dir", "*.pot"),
+    ("locales_dir", "*.toml"),  # review records, claims
+    ("templates_dir", "*.html"),
+)
 
 Fingerprint = frozenset[tuple[str, int, int]]
 

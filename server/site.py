@@ -231,7 +231,9 @@ def _digests(settings: Settings, catalog_names: list[str]) -> dict[str, str]:
     ]
     digests = {"source": digest(source)}
     for name in catalog_names:
-        digests[code_from_catalog_name(name)] = digest(list((settings.locales_dir / name).rglob("*.po")))
+        # catalogs, glossary and review records: a page shows how it was reviewed
+        files = [path for path in (settings.locales_dir / name).rglob("*") if path.suffix in (".po", ".toml")]
+        digests[code_from_catalog_name(name)] = digest(files)
     return digests
 
 

@@ -96,9 +96,9 @@ async def show_page(request: Request) -> Response:
     language, page = resolved
     if not site.is_published(page, language):
         body = unavailable_body(site, language, page)
-        return cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
+        return cacheable(request, site, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
     return cacheable(
-        request, page_body(site, language, page), language=language.code, max_age=site.settings.html_max_age
+        request, site, page_body(site, language, page), language=language.code, max_age=site.settings.html_max_age
     )
 
 
@@ -132,7 +132,7 @@ def not_found_response(request: Request, site: Site, language: Language | None =
     negotiated = language is None
     language = language or preferred_language(request, site)
     body = not_found_body(site, language)
-    response = cacheable(request, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
+    response = cacheable(request, site, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
     if negotiated:
         response.headers.append("Vary", "Accept-Language, Cookie")
     return response
@@ -185,18 +185,20 @@ async def show_status(request: Request) -> Response:
         return not_found_response(request, site)
     if request.path_params["lang"] != language.url_code:
         return RedirectResponse(f"/{language.url_code}/translation-status", status_code=301)
-    return cacheable(request, status_body(site, language), language=language.code, cache_control=NOT_FOUND_CACHE)
+    return cacheable(request, site, status_body(site, language), language=language.code, cache_control=NOT_FOUND_CACHE)
 
 
 async def sitemap(request: Request) -> Response:
     site = current_site(request)
-    return cacheable(request, sitemap_body(site), media_type="application/xml", max_age=site.settings.html_max_age)
+    return cacheable(
+        request, site, sitemap_body(site), media_type="application/xml", max_age=site.settings.html_max_age
+    )
 
 
 async def robots(request: Request) -> Response:
     site = current_site(request)
     return cacheable(
-        request, robots_body(site), media_type="text/plain; charset=utf-8", max_age=site.settings.html_max_age
+        request, site, robots_body(site), media_type="text/plain; charset=utf-8", max_age=site.settings.html_max_age
     )
 
 
@@ -206,6 +208,7 @@ async def favicon(request: Request) -> Response:
     asset = request.app.state.assets["favicon.svg"]
     return cacheable(
         request,
+        site,
         asset_body(site, asset),
         media_type=asset.media_type,
         cache_control=f"public, max-age={FAVICON_MAX_AGE}",
@@ -218,7 +221,7 @@ async def static_asset(request: Request) -> Response:
     for asset in request.app.state.assets.values():
         if asset.hashed_name == name:
             cache = f"public, max-age={ASSET_MAX_AGE}, immutable"
-            return cacheable(request, asset_body(site, asset), media_type=asset.media_type, cache_control=cache)
+            return cacheable(request, site, asset_body(site, asset), media_type=asset.media_type, cache_control=cache)
     return not_found_response(request, site)
 
 

@@ -169,3 +169,51 @@ def test_a_reload_re_renders_only_what_changed(site_copy: Path, make_client: Cal
     )
     client.get(URL)
     assert not any(holder.site.rendered.get(key) is before[key] for key in unchanged)
+
+
+def test_a_reload_during_a_request_never_stores_the_old_page_in_the_new_site(
+    make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import views
+    from server.site import Site
+
+    client = make_client()
+    holder = client.app.state.holder  # type: ignore[attr-defined]
+    reloaded = Site.load(holder.settings, previous=holder.site, static_urls=holder.static_urls)
+    render = views.page_body
+
+    def render_while_a_reload_lands(site: Site, language: object, page: object) -> object:
+        body = render(site, language, page)  # type: ignore[arg-type]
+        holder._site = reloaded  # the reload swaps the site in while this request is being answered
+        return body
+
+    monkeypatch.setattr(views, "page_body", render_while_a_reload_lands)
+    assert client.get("/en/privacy").status_code == 200
+    assert "/en/privacy" not in reloaded.prepared  # the next request renders it from the new site
+
+
+def test_a_not_yet_available_page_shows_other_languages_current_titles(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    client = make_client(reload=True)
+    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", german(site_copy, "Rückenschmerzen"))
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", {"Privacy policy": "Confidentialité"})
+    assert "Rückenschmerzen" in client.get(URL).text  # French is not published: the page lists the German
+    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", german(site_copy, "Kreuzschmerzen"))
+    page = client.get(URL).text
+    assert "Kreuzschmerzen" in page and "Rückenschmerzen" not in page
+
+
+def test_a_removed_review_record_unpublishes_the_page_on_the_next_load(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Mal de dos"))
+    client = make_client(reload=True)
+    assert client.get(URL).status_code == 200
+    (site_copy / "locales/fr/reviews.toml").write_text("", encoding="utf-8")
+    assert client.get(URL).status_code == 404
+
+
+def german(site_copy: Path, title: str) -> dict[str, str]:
+    messages = french(site_copy, title)
+    return {source: text.replace("FR ", "DE ") for source, text in messages.items()}
