@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", views.choose_language, name="root"),
         Route("/healthz", views.health, name="health"),
         Route("/sitemap.xml", views.sitemap, name="sitemap"),
+        Route("/sitemaps/{number:int}.xml", views.sitemap_part, name="sitemap_part"),
         Route("/robots.txt", views.robots, name="robots"),
         Route("/favicon.ico", views.favicon, name="favicon"),
         Route("/static/{name}", views.static_asset, name="static"),

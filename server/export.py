@@ -12,9 +12,19 @@ from babel.core import get_global
 from .assets import Asset
 from .caching import Stored
 from .languages import Language
-from .responses import asset_body, not_found_body, page_body, robots_body, sitemap_body, status_body
+from .responses import (
+    asset_body,
+    not_found_body,
+    page_body,
+    robots_body,
+    sitemap_body,
+    sitemap_part_body,
+    sitemap_part_count,
+    status_body,
+)
 from .security import security_headers
 from .site import Site
+from .sitemap import part_path
 from .urls import page_path
 from .views import COOKIE_MAX_AGE, LANGUAGE_COOKIE
 
@@ -45,6 +55,11 @@ def exported(site: Site, assets: dict[str, Asset]) -> Iterator[tuple[str, Stored
         yield f"/{language.url_code}/404.html", not_found_body(site, language)
     yield "/404.html", not_found_body(site, site.source)
     yield "/sitemap.xml", sitemap_body(site)
+    parts = sitemap_part_count(site)
+    for number in range(1, parts + 1) if parts > 1 else ():
+        part = sitemap_part_body(site, number)
+        if part is not None:
+            yield part_path(number), part
     yield "/robots.txt", robots_body(site)
     for asset in assets.values():
         yield asset.url, asset_body(site, asset)

@@ -8,7 +8,7 @@ from .content import Page
 from .languages import Language
 from .pages import render_message, render_page
 from .site import Site
-from .sitemap import render_robots, render_sitemap
+from .sitemap import render_robots, render_sitemap, sitemap_parts
 from .stats import translation_status
 from .urls import page_path
 
@@ -46,6 +46,19 @@ def status_body(site: Site, language: Language) -> Stored:
 
 def sitemap_body(site: Site) -> Stored:
     return stored(site, ("sitemap",), lambda: render_sitemap(site))
+
+
+def sitemap_part_count(site: Site) -> int:
+    """How many files the sitemap needs (1: /sitemap.xml holds every URL itself)."""
+    index = sitemap_body(site).body
+    return index.count(b"<sitemap>") or 1
+
+
+def sitemap_part_body(site: Site, number: int) -> Stored | None:
+    """Part `number` (from 1) of a sitemap that needs several files, or None."""
+    if not 1 <= number <= sitemap_part_count(site) or sitemap_part_count(site) == 1:
+        return None
+    return stored(site, ("sitemap", number), lambda: sitemap_parts(site)[number - 1])
 
 
 def robots_body(site: Site) -> Stored:

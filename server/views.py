@@ -18,6 +18,7 @@ from .responses import (
     page_body,
     robots_body,
     sitemap_body,
+    sitemap_part_body,
     status_body,
     unavailable_body,
 )
@@ -193,6 +194,14 @@ async def sitemap(request: Request) -> Response:
     return cacheable(
         request, site, sitemap_body(site), media_type="application/xml", max_age=site.settings.html_max_age
     )
+
+
+async def sitemap_part(request: Request) -> Response:
+    site = current_site(request)
+    body = sitemap_part_body(site, request.path_params["number"])
+    if body is None:
+        return not_found_response(request, site)
+    return cacheable(request, site, body, media_type="application/xml", max_age=site.settings.html_max_age)
 
 
 async def robots(request: Request) -> Response:

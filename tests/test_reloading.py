@@ -174,20 +174,20 @@ def test_a_reload_re_renders_only_what_changed(site_copy: Path, make_client: Cal
 def test_a_reload_during_a_request_never_stores_the_old_page_in_the_new_site(
     make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server import views
+    from server import responses
     from server.site import Site
 
     client = make_client()
     holder = client.app.state.holder  # type: ignore[attr-defined]
     reloaded = Site.load(holder.settings, previous=holder.site, static_urls=holder.static_urls)
-    render = views.page_body
+    render = responses.page_body
 
     def render_while_a_reload_lands(site: Site, language: object, page: object) -> object:
         body = render(site, language, page)  # type: ignore[arg-type]
         holder._site = reloaded  # the reload swaps the site in while this request is being answered
         return body
 
-    monkeypatch.setattr(views, "page_body", render_while_a_reload_lands)
+    monkeypatch.setattr("server.views.page_body", render_while_a_reload_lands)
     assert client.get("/en/privacy").status_code == 200
     assert "/en/privacy" not in reloaded.prepared  # the next request renders it from the new site
 

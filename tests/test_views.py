@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from server import create_app
 from server.content import load_page
 
-from .conftest import ROOT, write_catalog
+from .conftest import ROOT, repository_settings, write_catalog
 
 PAGES = ["/en/", "/en/back-pain-miscarriage", "/en/back-pain-third-trimester", "/en/medical-information",
          "/en/privacy", "/en/terms", "/en/accessibility", "/en/topics/miscarriage-signs",
@@ -291,3 +292,41 @@ def test_bengali_pages_write_numbers_in_bengali_digits(client: TestClient) -> No
     assert "২০২৬" in note and "2026" not in note
     urdu = client.get("/ur/back-pain-miscarriage").text.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
     assert re.search(r"[0-9]", urdu)  # Urdu's CLDR default is ASCII digits
+
+
+def test_a_sitemap_beyond_the_protocols_limits_becomes_an_index(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import sitemap
+    from server.site import Site
+
+    site: Site = client.app.state.holder.site  # type: ignore[attr-defined]
+    whole = sitemap.sitemap_parts(site)
+    assert len(whole) == 1 and whole[0].count("<url>") > 100  # today's site fits one file
+    parts = sitemap.sitemap_parts(site, max_urls=50)
+    assert len(parts) == -(-whole[0].count("<url>") // 50) and all(part.count("<url>") <= 50 for part in parts)
+    assert sum(part.count("<url>") for part in parts) == whole[0].count("<url>")  # nothing lost, nothing twice
+    by_size = sitemap.sitemap_parts(site, max_bytes=20_000)
+    assert len(by_size) > 1 and all(len(part.encode()) <= 20_000 for part in by_size)
+    index = sitemap.render_sitemap(site, parts)
+    assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex')
+    assert index.count("<sitemap><loc>http://127.0.0.1:8000/sitemaps/") == len(parts)
+
+
+def test_the_server_serves_every_part_of_a_split_sitemap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server import sitemap
+
+    monkeypatch.setattr(sitemap, "MAX_URLS", 40)
+    client = TestClient(create_app(repository_settings()))
+    index = client.get("/sitemap.xml").text
+    locations = re.findall(r"<loc>http://127\.0\.0\.1:8000(/sitemaps/\d+\.xml)</loc>", index)
+    assert len(locations) > 1
+    urls = 0
+    for location in locations:
+        part = client.get(location)
+        assert part.status_code == 200 and part.headers["content-type"].startswith("application/xml")
+        urls += part.text.count("<url>")
+    site = client.app.state.holder.site  # type: ignore[attr-defined]
+    assert urls == len(sitemap.sitemap_entries(site))
+    assert client.get(f"/sitemaps/{len(locations) + 1}.xml").status_code == 404
+    assert client.get("/sitemaps/0.xml").status_code == 404
