@@ -34,6 +34,7 @@ from .reviews import REVIEWS_FILE, ReviewError, load_reviews, reviews_path, unkn
 from .settings import Settings
 from .site import broken_references
 from .translation import mistakes
+from .urls import HOME_SLUG
 
 CLAIMS_FILE = "claims.toml"
 
@@ -309,12 +310,20 @@ def check_content(content_dir: Path) -> list[Problem]:
         except ContentError as error:
             problems.append(Problem(error.path, error.lineno, str(error).split(": ", 1)[-1]))
             continue
-        (topics if page.kind == "topic" else pages)[page.slug] = page
+        bucket = topics if page.kind == "topic" else pages
+        if page.slug in bucket:  # the server refuses to start on this, so check reports it
+            problems.append(
+                Problem(page.path, 1, f"slug {page.slug!r} is used twice (also in {bucket[page.slug].path})")
+            )
+            continue
+        bucket[page.slug] = page
         for block in page.blocks:
             for source in image_sources(block.text):
                 if not is_local(source):
                     problems.append(Problem(page.path, block.lineno, "only local images are allowed (a path on this "
                                             f"site, such as /static/chart.png), not {source[:80]!r}"))  # fmt: skip
+    if HOME_SLUG not in pages:
+        problems.append(Problem(str(content_dir / f"{HOME_SLUG}.md"), 1, "the home page is missing"))
     for problem in broken_references(pages, topics):
         where, lineno, message = problem.split(":", 2)
         problems.append(Problem(where, int(lineno), message.strip()))

@@ -96,10 +96,14 @@ async def show_page(request: Request) -> Response:
         return resolved
     language, page = resolved
     if not site.is_published(page, language):
-        body = unavailable_body(site, language, page)
+        body = await run_in_threadpool(unavailable_body, site, language, page)
         return cacheable(request, site, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
     return cacheable(
-        request, site, page_body(site, language, page), language=language.code, max_age=site.settings.html_max_age
+        request,
+        site,
+        await run_in_threadpool(page_body, site, language, page),  # a first render never holds up the event loop
+        language=language.code,
+        max_age=site.settings.html_max_age,
     )
 
 
@@ -186,19 +190,24 @@ async def show_status(request: Request) -> Response:
         return not_found_response(request, site)
     if request.path_params["lang"] != language.url_code:
         return RedirectResponse(f"/{language.url_code}/translation-status", status_code=301)
-    return cacheable(request, site, status_body(site, language), language=language.code, cache_control=NOT_FOUND_CACHE)
+    body = await run_in_threadpool(status_body, site, language)
+    return cacheable(request, site, body, language=language.code, cache_control=NOT_FOUND_CACHE)
 
 
 async def sitemap(request: Request) -> Response:
     site = current_site(request)
     return cacheable(
-        request, site, sitemap_body(site), media_type="application/xml", max_age=site.settings.html_max_age
+        request,
+        site,
+        await run_in_threadpool(sitemap_body, site),
+        media_type="application/xml",
+        max_age=site.settings.html_max_age,
     )
 
 
 async def sitemap_part(request: Request) -> Response:
     site = current_site(request)
-    body = sitemap_part_body(site, request.path_params["number"])
+    body = await run_in_threadpool(sitemap_part_body, site, request.path_params["number"])
     if body is None:
         return not_found_response(request, site)
     return cacheable(request, site, body, media_type="application/xml", max_age=site.settings.html_max_age)

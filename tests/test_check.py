@@ -249,3 +249,13 @@ def test_hostile_catalogs_get_clean_errors_never_a_traceback(
     assert any(
         "ar/LC_MESSAGES/interface.po:11: error: " in line and "Plural-Forms should be" in line for line in reports
     )
+
+
+def test_content_the_server_refuses_at_start_up_is_reported(site_copy: Path) -> None:
+    (site_copy / "content/terms-copy.md").write_text((site_copy / "content/terms.md").read_text())
+    (site_copy / "content/index.md").unlink()
+    found = problems_for(site_copy)
+    assert any(p.startswith(f"{site_copy}/content/terms.md:1: error: slug 'terms' is used twice") or
+               p.startswith(f"{site_copy}/content/terms-copy.md:1: error: slug 'terms' is used twice")
+               for p in found), found  # fmt: skip
+    assert f"{site_copy}/content/index.md:1: error: the home page is missing" in found

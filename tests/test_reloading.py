@@ -217,3 +217,37 @@ def test_a_removed_review_record_unpublishes_the_page_on_the_next_load(
 def german(site_copy: Path, title: str) -> dict[str, str]:
     messages = french(site_copy, title)
     return {source: text.replace("FR ", "DE ") for source, text in messages.items()}
+
+
+@pytest.mark.slow
+def test_a_first_render_does_not_hold_up_other_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While one page renders for the first time (here: until told to finish), the server answers others."""
+    import threading
+
+    import httpx2
+
+    from server import responses
+
+    from .conftest import repository_settings, running_server
+
+    rendering, finish = threading.Event(), threading.Event()
+    render = responses.render_page
+
+    def slow_render(site: object, language: object, page: object) -> str:
+        if getattr(page, "slug", "") == "terms":  # only this page takes its time
+            rendering.set()
+            finish.wait(timeout=30)
+        return render(site, language, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(responses, "render_page", slow_render)
+    with running_server(repository_settings()) as url:
+        slow = threading.Thread(target=httpx2.get, args=(f"{url}/en/terms",), kwargs={"timeout": 60})
+        slow.start()
+        assert rendering.wait(timeout=30)
+        try:
+            # a deadlock detector, not a speed limit: with rendering on the event loop, these would wait for it
+            assert httpx2.get(f"{url}/healthz", timeout=10).text == "ok"
+            assert httpx2.get(f"{url}/en/privacy", timeout=10).status_code == 200  # another first render
+        finally:
+            finish.set()
+            slow.join(timeout=30)

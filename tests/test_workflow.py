@@ -237,3 +237,16 @@ def test_update_and_init_say_what_they_did_to_each_catalog(project: Path, capsys
     # an untranslated catalog: the changed paragraph is new, not fuzzy (there was no translation to keep)
     assert content.endswith(": 2 new, 0 fuzzy, 1 obsolete"), content
     assert interface.endswith(": up to date"), interface
+
+
+def test_the_translators_tools_never_import_the_web_layer() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import server.check, server.workflow, server.extract, server.stats, server.recording\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
