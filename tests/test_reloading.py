@@ -226,12 +226,11 @@ def test_a_first_render_does_not_hold_up_other_requests(monkeypatch: pytest.Monk
 
     import httpx2
 
-    from server import responses
+    from server.pages import render_page as render
 
     from .conftest import repository_settings, running_server
 
     rendering, finish = threading.Event(), threading.Event()
-    render = responses.render_page
 
     def slow_render(site: object, language: object, page: object) -> str:
         if getattr(page, "slug", "") == "terms":  # only this page takes its time
@@ -239,7 +238,7 @@ def test_a_first_render_does_not_hold_up_other_requests(monkeypatch: pytest.Monk
             finish.wait(timeout=30)
         return render(site, language, page)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(responses, "render_page", slow_render)
+    monkeypatch.setattr("server.responses.render_page", slow_render)
     with running_server(repository_settings()) as url:
         slow = threading.Thread(target=httpx2.get, args=(f"{url}/en/terms",), kwargs={"timeout": 60})
         slow.start()
