@@ -101,3 +101,31 @@ def test_stats_lists_what_blocks_publication_with_file_and_line(project: Path) -
     ), report
     assert main(["stats", "--locales", str(project / "locales"), "--content", str(project / "content"),
                  "--templates", str(project / "templates")]) == 0  # fmt: skip
+
+
+def test_while_previewing_a_rejected_translation_is_shown_in_a_box_readers_never_see(project: Path) -> None:
+    po = project / "locales/fr/LC_MESSAGES/interface.po"
+    text = po.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith('msgstr "Aller au contenu'))
+    po.write_text(text.replace('msgstr "Aller au contenu', 'msgstr "<b>Aller</b> au contenu', 1), encoding="utf-8")
+    preview = TestClient(create_app(settings_for(project, reload=True))).get("/fr/privacy").text
+    box = preview.split('<div class="preview-problems"', 1)[1].split("</div>", 1)[0]
+    assert f"{po}:{line}:" in box and "HTML" in box
+    readers = TestClient(create_app(settings_for(project))).get("/fr/privacy").text
+    assert 'class="preview-problems"' not in readers
+
+
+def test_check_groups_what_one_english_edit_caused_under_that_edit(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_safety_sentence(project)
+    update(project / "locales", content_dir=project / "content", templates_dir=project / "templates")
+    paths = ["--locales", str(project / "locales"), "--content", str(project / "content"),
+             "--templates", str(project / "templates")]  # fmt: skip
+    assert main(["check", *paths]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    note = next(index for index, line in enumerate(lines) if ": note: the English here changed" in line)
+    assert lines[note].startswith("content/back-pain-miscarriage.md:")
+    assert "11 translations of it wait for review" in lines[note]
+    caused = lines[note + 1 : note + 12]
+    assert all(": error: fuzzy: 'It is imperative that you contact your gynecologist" in line for line in caused)
