@@ -147,3 +147,53 @@ def _contains_word(text: str, word: str) -> bool:
             return True
         start = index + 1
     return False
+
+
+# The terms every language's glossary starts with: (English, other English spellings, is a safety term).
+STARTER_TERMS = (
+    ("miscarriage", (), True),
+    ("threatened miscarriage", (), True),
+    ("pregnancy", (), False),
+    ("back pain", ("backache",), False),
+    ("bleeding", (), True),
+    ("emergency number", (), True),
+    ("emergency department", (), True),
+    ("doctor", (), True),
+    ("midwife", (), True),
+    ("gynecologist", ("gynaecologist",), True),
+    ("medical advice", (), True),
+    ("diagnosis", (), False),
+    ("treatment", (), False),
+    ("third trimester", (), False),
+    ("labour", ("labor",), False),
+    ("stillbirth", (), False),
+    ("preterm", (), False),
+)
+
+
+def starter_glossary(language_code: str) -> str:
+    """A new language's glossary.po: the site's key terms, waiting for their approved renderings.
+
+    An entry with an empty msgstr is not checked yet, so the file can be filled in term by term.
+    """
+    header = (
+        f'# Approved terminology for {language_code}: see TRANSLATING.md, "Glossary".\n'
+        'msgid ""\nmsgstr ""\n'
+        '"Project-Id-Version: Pregnancy Health Library glossary\\n"\n'
+        '"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"\n'
+        '"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n"\n'
+        f'"Language-Team: {language_code}\\n"\n'
+        f'"Language: {language_code}\\n"\n'
+        '"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Content-Transfer-Encoding: 8bit\\n"\n'
+    )
+    entries = []
+    for english, spellings, is_safety in STARTER_TERMS:
+        lines = ["#. accepted:", "#. forbidden:"]
+        if spellings:
+            lines.append(f"#. english: {', '.join(spellings)}")
+        if is_safety:
+            lines.append(f"#, {SAFETY_FLAG}")
+        lines += [f'msgid "{english}"', 'msgstr ""']
+        entries.append("\n".join(lines) + "\n")
+    return header + "\n" + "\n".join(entries)

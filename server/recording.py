@@ -47,6 +47,10 @@ def record_review(
     unknown = [method for method in methods if method not in METHODS]
     if unknown:
         raise RecordError(f"unknown method {unknown[0]!r}: use {', '.join(METHODS)}")
+    if set(methods) <= {"machine-assisted"}:
+        raise RecordError(
+            "machine-assisted says who reviewed, not how: add --method revision, back-translation or clinical"
+        )
     blocking = site.blocking_messages(page, language)
     if blocking:
         raise RecordError(f"{page_name} is not fully translated into {language.code} yet: {len(blocking)} required "

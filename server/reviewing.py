@@ -17,7 +17,7 @@ from .inline import render_inline
 from .languages import Language
 from .pages import PageContext
 from .reviews import METHODS
-from .site import Site
+from .site import DISCLAIMER_SLUG, Site
 from .urls import page_path
 
 REVIEW_PREFIX = "/review"
@@ -50,7 +50,11 @@ def review_rows(site: Site, language: Language, page: Page) -> list[ReviewRow]:
     glossary = site.glossaries.get(language.code)
     catalog = catalog_path(site.settings.locales_dir, language.catalog_name, "content")
     rows = []
-    for number, block in enumerate(page.blocks, start=1):
+    blocks = list(page.blocks)
+    disclaimer = site.pages.get(DISCLAIMER_SLUG)
+    if page.kind == "article" and disclaimer is not None:
+        blocks += [disclaimer.title, disclaimer.summary]  # shown beside the article, published with it
+    for number, block in enumerate(blocks, start=1):
         translated = content.gettext(block.text) if content else None
         rejection = content.rejected.get(block.text) if content else None
         draft = translated or (content.drafts.get(block.text) if content else None)
@@ -68,7 +72,9 @@ def review_rows(site: Site, language: Language, page: Page) -> list[ReviewRow]:
         rows.append(
             ReviewRow(
                 number=number,
-                kind=block.kind,
+                kind=block.kind
+                if number <= len(page.blocks)
+                else f"{block.kind} of {DISCLAIMER_SLUG}, beside the article",
                 english=render_inline(block.text.replace("%%", "%"), context.resolve_link),
                 translation=render_inline(draft.replace("%%", "%"), context.resolve_link) if draft else None,
                 status=status,
@@ -80,7 +86,7 @@ def review_rows(site: Site, language: Language, page: Page) -> list[ReviewRow]:
                 ),
                 violations=tuple(f"{'error' if finding.is_error else 'warning'}: {finding}" for finding in findings),
                 location=location,
-                is_required=block.is_required,
+                is_required=block.is_required or number > len(page.blocks),
                 is_callout=block.is_callout,
             )
         )
@@ -104,7 +110,7 @@ def review_context(site: Site, language: Language, page: Page) -> dict[str, Any]
         "review": review,
         "review_date": format_date(review.date, "long", locale="en") if review else None,
         "methods": [METHODS[method] for method in review.methods] if review else [],
-        "published": site.is_published(page, language),
+        "published": site.is_published_for_readers(page, language),
         "blocking": site.blocking_messages(page, language),
         "page_url": page_path(language, page),
         "others": [(other, review_path(other, page)) for other in others],

@@ -167,6 +167,12 @@ class Site:
             return False
         return self.settings.review_mode or self.review_state(page, language).status != "unreviewed"
 
+    def is_published_for_readers(self, page: Page, language: Language) -> bool:
+        """What readers see, whether or not this server runs in review mode."""
+        if self.blocking_messages(page, language):
+            return False
+        return self.review_state(page, language).status != "unreviewed"
+
     def review_state(self, page: Page, language: Language) -> ReviewState:
         """Whether the translation of a page was reviewed against its current English."""
         if language.code == self.source.code or language.is_pseudo:

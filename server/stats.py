@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .catalogs import EMPTY, CatalogError, MessageTable, catalog_path, read_catalog
 from .content import Page
+from .reviews import page_key
 from .site import DISCLAIMER_SLUG, Site
 
 INTERFACE = "interface"  # the row name for templates' strings
@@ -45,6 +46,7 @@ class LanguageStatus:
     published: tuple[str, ...]  # slugs of the pages live in this language
     blockers: tuple[Blocker, ...] = ()  # what to translate to publish the rest
     needs_review: tuple[str, ...] = ()  # slugs of published pages whose English changed since translation
+    unreviewed: tuple[str, ...] = ()  # page keys translated far enough to publish, waiting for a recorded review
 
     @property
     def total(self) -> Counts:
@@ -100,7 +102,14 @@ def translation_status(site: Site) -> list[LanguageStatus]:
         review = tuple(
             slug for slug in published if site.needs_review(site.pages.get(slug) or site.topics[slug], language)
         )
-        statuses.append(LanguageStatus(language.code, language.name, tuple(rows), published, blockers, review))
+        unreviewed = tuple(
+            page_key(page)
+            for page in pages
+            if not site.blocking_messages(page, language) and site.review_state(page, language).status == "unreviewed"
+        )
+        statuses.append(
+            LanguageStatus(language.code, language.name, tuple(rows), published, blockers, review, unreviewed)
+        )
     return statuses
 
 
@@ -149,6 +158,11 @@ def format_status(statuses: list[LanguageStatus], locations: Mapping[str, Mappin
         for blocker in status.blockers:
             location = where.get(blocker.message, f"{status.code} content catalog")
             lines.append(f"{location}: blocks {blocker.slug} ({blocker.role}): {blocker.message[:70]!r}")
+        if status.unreviewed:
+            lines.append("")
+            lines.append(f"{status.code}: translated, waiting for a second person's review before readers see them:")
+            for key in status.unreviewed:
+                lines.append(f"  python -m server review {status.code} {key} --reviewer INITIALS --method revision")
     return "\n".join(lines)
 
 

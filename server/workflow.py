@@ -30,6 +30,7 @@ from .catalogs import (
     read_catalog,
     template_path,
 )
+from .glossary import STARTER_TERMS, glossary_path, starter_glossary
 from .languages import code_from_catalog_name
 from .settings import REPOSITORY_ROOT
 
@@ -104,15 +105,20 @@ def extract(locales_dir: Path, content_dir: Path, templates_dir: Path) -> list[P
                 strip_comment_tags=True,
             )
             shown_as = source.folder.name  # locations read "content/privacy.md:12", wherever the folder is
-            for filename, lineno, message, comments, context in found:
+            for filename, lineno, text, comments, context in found:
                 location = (f"{shown_as}/{Path(filename).as_posix()}", lineno)
-                template.add(message, None, [location], auto_comments=comments, context=context)
+                template.add(text, None, [location], auto_comments=comments, context=context)
+        for entry in template:  # the order the file system lists files in differs from one clone to the next
+            entry.locations = sorted(entry.locations)
         path = template_path(locales_dir, domain)
-        if path.exists() and _messages_signature(read_catalog(path)) == _messages_signature(template):
-            continue
         buffer = io.BytesIO()
         write_po(buffer, template, sort_by_file=True, width=0)
-        path.write_bytes(in_gnu_layout(buffer.getvalue().decode("utf-8")).encode("utf-8"))
+        text = in_gnu_layout(buffer.getvalue().decode("utf-8"))
+        # compared as written: Babel wraps long comments, so the file reads back differently from memory
+        as_written = read_po(io.StringIO(text))
+        if path.exists() and _messages_signature(read_catalog(path)) == _messages_signature(as_written):
+            continue
+        path.write_bytes(text.encode("utf-8"))
         written.append(path)
     return written
 
@@ -432,6 +438,9 @@ def init(
         raise WorkflowError(f"cannot start {locale}: {error}") from None
     try:
         changes = update(locales_dir, [folder.name], content_dir=content_dir, templates_dir=templates_dir)
+        glossary = glossary_path(locales_dir, folder.name)
+        glossary.write_text(starter_glossary(code_from_catalog_name(folder.name)), encoding="utf-8")
+        changes.append(CatalogChange(glossary, True, 0, 0, 0, len(STARTER_TERMS)))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -184,7 +184,8 @@ def test_the_review_view_exists_only_in_review_mode(repo: Path) -> None:
     html = response.text
     page = load_page(repo / f"content/{ARTICLE}.md")
     rows = re.findall(r'<tr id="block-(\d+)"', html)
-    assert rows == [str(number) for number in range(1, len(page.blocks) + 1)]  # every block, in page order
+    # every block, in page order, then the disclaimer's title and summary shown beside the article
+    assert rows == [str(number) for number in range(1, len(page.blocks) + 3)]
     assert '<td lang="en" dir="ltr">' in html and '<td lang="fr" dir="ltr">' in html
     assert re.search(r"locales/fr/LC_MESSAGES/content\.po:\d+</code>", html)
     assert 'Glossary: <span class="term">miscarriage → fausse couche' in html
@@ -198,3 +199,47 @@ def test_the_review_view_shows_why_a_translation_falls_back(repo: Path) -> None:
     replace_in(po, line_text, line_text[:-1] + ' <b>gras</b>"')
     html = TestClient(create_app(settings_for(repo, review_mode=True))).get(f"/review/fr/{ARTICLE}").text
     assert "<strong>falls back</strong>: " in html and "HTML" in html
+
+
+def test_stats_and_the_review_view_say_a_translated_page_waits_for_its_review(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reviews = repo / "locales/pl/reviews.toml"
+    text = reviews.read_text(encoding="utf-8")
+    entry = next(part for part in text.split("\n[[review]]\n") if part.startswith(f'page = "{ARTICLE}"'))
+    reviews.write_text(text.replace("\n[[review]]\n" + entry, ""), encoding="utf-8")
+    paths = ["--locales", str(repo / "locales"), "--content", str(repo / "content"),
+             "--templates", str(repo / "templates")]  # fmt: skip
+    assert main(["stats", "pl", *paths]) == 0
+    out = capsys.readouterr().out
+    assert f"python -m server review pl {ARTICLE} --reviewer INITIALS --method revision" in out
+    html = TestClient(create_app(settings_for(repo, review_mode=True))).get(f"/review/pl/{ARTICLE}").text
+    assert "(not published)" in html  # readers do not see it, though review mode shows it
+    assert f'<a href="/pl/{ARTICLE}"' in html
+
+
+def test_a_review_that_names_no_method_but_machine_assistance_is_refused(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = ["--locales", str(repo / "locales"), "--content", str(repo / "content"),
+             "--templates", str(repo / "templates")]  # fmt: skip
+    before = (repo / "locales/fr/reviews.toml").read_text(encoding="utf-8")
+    assert main(["review", "fr", "terms", "--reviewer", "AI", "--method", "machine-assisted", *paths]) == 2
+    assert "machine-assisted says who reviewed, not how" in capsys.readouterr().out
+    assert (repo / "locales/fr/reviews.toml").read_text(encoding="utf-8") == before
+
+
+def test_an_articles_review_view_includes_the_disclaimer_shown_beside_it(repo: Path) -> None:
+    html = TestClient(create_app(settings_for(repo, review_mode=True))).get(f"/review/fr/{ARTICLE}").text
+    assert "title of medical-information, beside the article" in html
+    assert "summary of medical-information, beside the article" in html
+
+
+def test_init_starts_a_glossary_that_check_accepts(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = ["--locales", str(repo / "locales"), "--content", str(repo / "content"),
+             "--templates", str(repo / "templates")]  # fmt: skip
+    assert main(["init", "it", *paths]) == 0
+    assert "it/glossary.po: created" in capsys.readouterr().out
+    glossary = (repo / "locales/it/glossary.po").read_text(encoding="utf-8")
+    assert 'msgid "miscarriage"' in glossary and "#, safety" in glossary
+    assert not [p for p in problems(repo) if "/it/glossary.po" in p]
