@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -112,27 +113,43 @@ def raw_html(text: str) -> list[str]:
     return [token.content for token in (tokens[0].children or []) if token.type == "html_inline"]
 
 
-def render_inline(text: str, resolve_link: Callable[[str], str | None]) -> Markup:
+class ResolvedLink(NamedTuple):
+    """Where a content link leads in the reader's language."""
+
+    href: str
+    hreflang: str | None = None  # set when the page is only available in another language
+    note: str | None = None  # that language's name in the reader's language, shown after the link
+
+
+def render_inline(text: str, resolve_link: Callable[[str], ResolvedLink | None]) -> Markup:
     """HTML for a block's inline Markdown. Links go through `resolve_link`; unknown ones become text."""
     tokens = _PARSER.parseInline(text)
     for token in tokens:
         children = token.children or []
         keep: list[Token] = []
         dropping = 0
+        notes: list[str | None] = []  # per open link: the note to add after it
         for child in children:
             if child.type == "image" and not is_local(str(child.attrs.get("src", ""))):
                 # another site's image would tell it who reads what: show the image's text instead
                 keep.append(Token("text", "", 0, content=child.content))
                 continue
             if child.type == "link_open":
-                href = resolve_link(str(child.attrs.get("href", "")))
-                if href is None:
+                resolved = resolve_link(str(child.attrs.get("href", "")))
+                if resolved is None:
                     dropping += 1
                     continue
-                child.attrs["href"] = href
+                child.attrs["href"] = resolved.href
+                if resolved.hreflang:
+                    child.attrs["hreflang"] = resolved.hreflang
+                notes.append(resolved.note)
             elif child.type == "link_close" and dropping:
                 dropping -= 1
                 continue
             keep.append(child)
+            if child.type == "link_close" and notes:
+                note = notes.pop()
+                if note:
+                    keep.append(Token("text", "", 0, content=f" ({note})"))
         token.children = keep
     return Markup(_PARSER.renderer.render(tokens, _PARSER.options, {}))  # noqa: S704 - markdown-it escapes

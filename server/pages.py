@@ -10,7 +10,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from .content import Block, ItemList, Page
-from .inline import render_inline
+from .inline import ResolvedLink, render_inline
 from .languages import Language
 from .site import DISCLAIMER_SLUG, Site
 from .translation import Text, Translator
@@ -84,10 +84,17 @@ class PageContext:
             block.is_callout,
         )
 
-    def resolve_link(self, target: str) -> str | None:
+    def resolve_link(self, target: str) -> ResolvedLink | None:
+        """A content link: to the page in the reader's language, or to the English page, saying so."""
         kind, _, slug = target.partition(":")
         pages = {"page": self.site.pages, "topic": self.site.topics}.get(kind, {})
-        return page_path(self.readable_language(pages[slug]), pages[slug]) if slug in pages else None
+        if slug not in pages:
+            return None
+        language = self.readable_language(pages[slug])
+        if language is self.language:
+            return ResolvedLink(page_path(language, pages[slug]))
+        note = language.locale.get_display_name(self.language.locale)
+        return ResolvedLink(page_path(language, pages[slug]), language.code, note)
 
     def readable_language(self, page: Page) -> Language:
         """The reader's language if the page is published in it, else the source language."""

@@ -153,7 +153,8 @@ def test_links_to_a_page_not_published_in_the_language_go_to_the_english_page(
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
     client = make_client()
     html = client.get(f"/fr/{ARTICLE}").text
-    assert '<p>Lire <a href="/en/back-pain-miscarriage">l\'article</a>.</p>' in html
+    # a link in the text says, like the lists, that it leads to the English page
+    assert '<p>Lire <a href="/en/back-pain-miscarriage" hreflang="en">l\'article</a> (anglais).</p>' in html
     assert client.get("/fr/back-pain-miscarriage").status_code == 404
     # related articles, topics, footer and breadcrumbs: English page, marked as English, and said so
     related = html.split('id="related-title"', 1)[1].split("</aside>", 1)[0]
