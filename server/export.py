@@ -19,7 +19,6 @@ from .responses import (
     robots_body,
     sitemap_body,
     sitemap_part_body,
-    sitemap_part_count,
     status_body,
 )
 from .security import security_headers
@@ -55,11 +54,10 @@ def exported(site: Site, assets: dict[str, Asset]) -> Iterator[tuple[str, Stored
         yield f"/{language.url_code}/404.html", not_found_body(site, language)
     yield "/404.html", not_found_body(site, site.source)
     yield "/sitemap.xml", sitemap_body(site)
-    parts = sitemap_part_count(site)
-    for number in range(1, parts + 1) if parts > 1 else ():
-        part = sitemap_part_body(site, number)
-        if part is not None:
-            yield part_path(number), part
+    number = 1
+    while (part := sitemap_part_body(site, number)) is not None:
+        yield part_path(number), part
+        number += 1
     yield "/robots.txt", robots_body(site)
     for asset in assets.values():
         yield asset.url, asset_body(site, asset)

@@ -93,12 +93,15 @@ class PageContext:
         language = self.readable_language(pages[slug])
         if language is self.language:
             return ResolvedLink(page_path(language, pages[slug]))
-        note = language.locale.get_display_name(self.language.locale)
-        return ResolvedLink(page_path(language, pages[slug]), language.code, note)
+        return ResolvedLink(page_path(language, pages[slug]), language.code, self.name_of(language))
 
     def readable_language(self, page: Page) -> Language:
         """The reader's language if the page is published in it, else the source language."""
         return self.language if self.site.is_published(page, self.language) else self.site.source
+
+    def name_of(self, language: Language) -> str | None:
+        """Another language's name in the reader's language: the note after a link to a page in it."""
+        return language.locale.get_display_name(self.language.locale)
 
     def link(self, page: Page, *, with_summary: bool = False) -> Link:
         """A link in the reader's language, or, for a page not published in it, to the source-language page."""
@@ -112,7 +115,7 @@ class PageContext:
             Text(original.block(page.title).text, source),
             Text(original.block(page.summary).text, source) if with_summary else None,
             in_language=source,
-            language_note=source.locale.get_display_name(self.language.locale),
+            language_note=self.name_of(source),
         )
 
     def disclaimer_link(self, disclaimer: Page) -> Link:

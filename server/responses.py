@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from .assets import Asset
 from .caching import Stored, stored
 from .content import Page
@@ -45,20 +47,22 @@ def status_body(site: Site, language: Language) -> Stored:
 
 
 def sitemap_body(site: Site) -> Stored:
-    return stored(site, ("sitemap",), lambda: render_sitemap(site))
-
-
-def sitemap_part_count(site: Site) -> int:
-    """How many files the sitemap needs (1: /sitemap.xml holds every URL itself)."""
-    index = sitemap_body(site).body
-    return index.count(b"<sitemap>") or 1
+    """/sitemap.xml. Its parts, when it needs several files, are stored with it: the URLs are listed once."""
+    found = site.rendered.get(("sitemap",))
+    if isinstance(found, Stored):
+        return found
+    parts = sitemap_parts(site)
+    if len(parts) > 1:
+        for number, part in enumerate(parts, start=1):
+            stored(site, ("sitemap", number), functools.partial(str, part))
+    return stored(site, ("sitemap",), lambda: render_sitemap(site, parts))
 
 
 def sitemap_part_body(site: Site, number: int) -> Stored | None:
     """Part `number` (from 1) of a sitemap that needs several files, or None."""
-    if not 1 <= number <= sitemap_part_count(site) or sitemap_part_count(site) == 1:
-        return None
-    return stored(site, ("sitemap", number), lambda: sitemap_parts(site)[number - 1])
+    sitemap_body(site)
+    found = site.rendered.get(("sitemap", number))
+    return found if isinstance(found, Stored) else None
 
 
 def robots_body(site: Site) -> Stored:

@@ -163,9 +163,9 @@ class Site:
 
         In review mode, translators and reviewers also see the translations that wait for a review.
         """
-        if self.blocking_messages(page, language):
-            return False
-        return self.settings.review_mode or self.review_state(page, language).status != "unreviewed"
+        if self.settings.review_mode:
+            return not self.blocking_messages(page, language)
+        return self.is_published_for_readers(page, language)
 
     def is_published_for_readers(self, page: Page, language: Language) -> bool:
         """What readers see, whether or not this server runs in review mode."""

@@ -119,6 +119,38 @@ def site_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the whole real site: content, templates, every catalog, glossary and review record."""
+    for folder in ("content", "templates", "locales"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    return tmp_path
+
+
+def settings_for(root: Path, **changes: object) -> Settings:
+    """Settings for a copy of the site under `root` (see `repo_copy`, `site_copy`)."""
+    return repository_settings(
+        content_dir=root / "content", templates_dir=root / "templates", locales_dir=root / "locales", **changes
+    )
+
+
+def folder_options(root: Path) -> list[str]:
+    """The command-line options that point `python -m server …` at a copy of the site."""
+    return ["--locales", str(root / "locales"), "--content", str(root / "content"),
+            "--templates", str(root / "templates")]  # fmt: skip
+
+
+def required_messages(site_copy: Path, slug: str) -> dict[str, str]:
+    """French translations of what publishes an article: its required blocks and the disclaimer's title and summary."""
+    from server.content import load_page
+
+    page = load_page(site_copy / f"content/{slug}.md")
+    disclaimer = load_page(site_copy / "content/medical-information.md")
+    messages = {block.text: "FR " + block.text for block in page.required_blocks}
+    messages.update({disclaimer.title.text: "Informations médicales", disclaimer.summary.text: "Avis FR."})
+    return messages
+
+
+@pytest.fixture
 def make_client(site_copy: Path) -> Callable[..., TestClient]:
     def make(**changes: object) -> TestClient:
         settings = repository_settings(

@@ -16,7 +16,7 @@ from server.cli import main
 from server.languages import Language
 from server.translation import Translator
 
-from .conftest import ROOT, repository_settings
+from .conftest import ROOT, folder_options, repository_settings
 
 HEADER = """msgid ""
 msgstr ""
@@ -238,8 +238,7 @@ def test_hostile_catalogs_get_clean_errors_never_a_traceback(
     broken_site(site_copy, "fr", "interface", 'msgid "Skip to main content"\nmsgstr "%-200000000s"\n')
     broken_site(site_copy, "de", "interface", "", plural="nplurals=2; plural=(n/0);")
     broken_site(site_copy, "ar", "interface", arabic_forms("a", "b", "c"), plural="nplurals=2; plural=(n != 1);")
-    paths = ["--content", str(site_copy / "content"), "--locales", str(site_copy / "locales"),
-             "--templates", str(site_copy / "templates")]  # fmt: skip
+    paths = folder_options(site_copy)
     assert main(["check", *paths]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines and "Traceback" not in "\n".join(lines)

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from server.content import load_page
 from server.site import Site
 
-from .conftest import write_catalog
+from .conftest import required_messages, write_catalog
 
 ARTICLE = "back-pain-third-trimester"
 HEADING = "Why it happens"  # a heading of ARTICLE
@@ -21,11 +20,7 @@ SKIP = "Skip to main content"  # an interface message on every page
 
 def publishable(site_copy: Path) -> dict[str, str]:
     """French translations that publish ARTICLE, so its other blocks are looked up."""
-    page = load_page(site_copy / f"content/{ARTICLE}.md")
-    disclaimer = load_page(site_copy / "content/medical-information.md")
-    messages = {block.text: "FR " + block.text for block in page.required_blocks}
-    messages.update({disclaimer.title.text: "Informations médicales", disclaimer.summary.text: "Avis FR."})
-    return messages
+    return required_messages(site_copy, ARTICLE)
 
 
 def french_client(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,29 +14,14 @@ from server.site import Site
 from server.stats import catalog_locations, format_status, translation_status
 from server.workflow import update
 
-from .conftest import ROOT, repository_settings
+from .conftest import folder_options, settings_for
 
 ARTICLE = "/{lang}/back-pain-miscarriage"
 TRANSLATED = ("es", "fr", "de", "ar", "zh-hans", "hi")
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the whole repository's site: content, templates, every catalog, and what `update` needs."""
-    for folder in ("content", "templates", "locales", "server"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
-
-
-def settings_for(project: Path, **changes: object):  # type: ignore[no-untyped-def]
-    return repository_settings(
-        content_dir=project / "content", templates_dir=project / "templates", locales_dir=project / "locales", **changes
-    )
-
-
-def edit_safety_sentence(project: Path) -> str:
-    article = project / "content/back-pain-miscarriage.md"
+def edit_safety_sentence(repo_copy: Path) -> str:
+    article = repo_copy / "content/back-pain-miscarriage.md"
     text = article.read_text(encoding="utf-8")
     changed = text.replace("gynecologist", "gynecologist or midwife", 1)
     assert changed != text
@@ -50,11 +34,11 @@ def english_sentence_in(html: str, sentence_start: str) -> bool:
     return bool(re.search(rf'<span lang="en" dir="ltr">{re.escape(sentence_start)}', html))
 
 
-def test_a_safety_edit_saved_while_serving_keeps_every_translation_published(project: Path) -> None:
-    client = TestClient(create_app(settings_for(project, reload=True)), follow_redirects=False)
+def test_a_safety_edit_saved_while_serving_keeps_every_translation_published(repo_copy: Path) -> None:
+    client = TestClient(create_app(settings_for(repo_copy, reload=True)), follow_redirects=False)
     for lang in TRANSLATED:
         assert client.get(ARTICLE.format(lang=lang)).status_code == 200
-    sentence = edit_safety_sentence(project)
+    sentence = edit_safety_sentence(repo_copy)
     for lang in TRANSLATED:
         page = client.get(ARTICLE.format(lang=lang))
         assert page.status_code == 200, lang
@@ -63,10 +47,10 @@ def test_a_safety_edit_saved_while_serving_keeps_every_translation_published(pro
         assert page.text.count('lang="en" dir="ltr"') < 6  # the rest stays translated
 
 
-def test_after_update_the_edit_is_fuzzy_and_the_page_needs_review(project: Path) -> None:
-    sentence = edit_safety_sentence(project)
-    update(project / "locales", content_dir=project / "content", templates_dir=project / "templates")
-    settings = settings_for(project)
+def test_after_update_the_edit_is_fuzzy_and_the_page_needs_review(repo_copy: Path) -> None:
+    sentence = edit_safety_sentence(repo_copy)
+    update(repo_copy / "locales", content_dir=repo_copy / "content", templates_dir=repo_copy / "templates")
+    settings = settings_for(repo_copy)
     client = TestClient(create_app(settings), follow_redirects=False)
     for lang in TRANSLATED:
         page = client.get(ARTICLE.format(lang=lang))
@@ -79,13 +63,13 @@ def test_after_update_the_edit_is_fuzzy_and_the_page_needs_review(project: Path)
     assert re.search(r"^fr\s+back-pain-miscarriage\s+.*yes, needs review$", table, re.MULTILINE)
 
 
-def test_stats_lists_what_blocks_publication_with_file_and_line(project: Path) -> None:
-    po = project / "locales/fr/LC_MESSAGES/content.po"
+def test_stats_lists_what_blocks_publication_with_file_and_line(repo_copy: Path) -> None:
+    po = repo_copy / "locales/fr/LC_MESSAGES/content.po"
     text = po.read_text(encoding="utf-8")
     disclaimer_title = re.search(r'msgid "Medical information"\nmsgstr "([^"]+)"', text)
     assert disclaimer_title is not None
     po.write_text(text.replace(disclaimer_title.group(0), 'msgid "Medical information"\nmsgstr ""'), encoding="utf-8")
-    site = Site.load(settings_for(project))
+    site = Site.load(settings_for(repo_copy))
     statuses = translation_status(site)
     report = format_status(statuses, {"fr": catalog_locations(site, "fr")})
     line = next(
@@ -99,29 +83,28 @@ def test_stats_lists_what_blocks_publication_with_file_and_line(project: Path) -
         report,
         re.MULTILINE,
     ), report
-    assert main(["stats", "--locales", str(project / "locales"), "--content", str(project / "content"),
-                 "--templates", str(project / "templates")]) == 0  # fmt: skip
+    assert main(["stats", "--locales", str(repo_copy / "locales"), "--content", str(repo_copy / "content"),
+                 "--templates", str(repo_copy / "templates")]) == 0  # fmt: skip
 
 
-def test_while_previewing_a_rejected_translation_is_shown_in_a_box_readers_never_see(project: Path) -> None:
-    po = project / "locales/fr/LC_MESSAGES/interface.po"
+def test_while_previewing_a_rejected_translation_is_shown_in_a_box_readers_never_see(repo_copy: Path) -> None:
+    po = repo_copy / "locales/fr/LC_MESSAGES/interface.po"
     text = po.read_text(encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith('msgstr "Aller au contenu'))
     po.write_text(text.replace('msgstr "Aller au contenu', 'msgstr "<b>Aller</b> au contenu', 1), encoding="utf-8")
-    preview = TestClient(create_app(settings_for(project, reload=True))).get("/fr/privacy").text
+    preview = TestClient(create_app(settings_for(repo_copy, reload=True))).get("/fr/privacy").text
     box = preview.split('<div class="preview-problems"', 1)[1].split("</div>", 1)[0]
     assert f"{po}:{line}:" in box and "HTML" in box
-    readers = TestClient(create_app(settings_for(project))).get("/fr/privacy").text
+    readers = TestClient(create_app(settings_for(repo_copy))).get("/fr/privacy").text
     assert 'class="preview-problems"' not in readers
 
 
 def test_check_groups_what_one_english_edit_caused_under_that_edit(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    repo_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit_safety_sentence(project)
-    update(project / "locales", content_dir=project / "content", templates_dir=project / "templates")
-    paths = ["--locales", str(project / "locales"), "--content", str(project / "content"),
-             "--templates", str(project / "templates")]  # fmt: skip
+    edit_safety_sentence(repo_copy)
+    update(repo_copy / "locales", content_dir=repo_copy / "content", templates_dir=repo_copy / "templates")
+    paths = folder_options(repo_copy)
     assert main(["check", *paths]) == 1
     lines = capsys.readouterr().out.splitlines()
     note = next(index for index, line in enumerate(lines) if ": note: the English here changed" in line)

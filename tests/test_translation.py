@@ -10,17 +10,9 @@ from starlette.testclient import TestClient
 
 from server.content import load_page
 
-from .conftest import write_catalog
+from .conftest import required_messages, write_catalog
 
 ARTICLE = "back-pain-third-trimester"
-
-
-def required_messages(site_copy: Path, slug: str) -> dict[str, str]:
-    page = load_page(site_copy / f"content/{slug}.md")
-    disclaimer = load_page(site_copy / "content/medical-information.md")
-    messages = {block.text: "FR " + block.text for block in page.required_blocks}
-    messages.update({disclaimer.title.text: "Informations médicales", disclaimer.summary.text: "Avis FR."})
-    return messages
 
 
 def test_untranslated_block_falls_back_to_english_marked_with_lang(

@@ -81,14 +81,6 @@ def test_msgfmt_check_is_seen_to_fail_on_a_wrong_placeholder(tmp_path: Path) -> 
     assert result.returncode != 0
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    for folder in ("content", "templates", "locales", "server"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
-
-
 @pytest.mark.parametrize(
     "editor",
     [
@@ -97,17 +89,17 @@ def project(tmp_path: Path) -> Path:
     ],
     ids=["msgcat", "msgmerge"],
 )
-def test_a_catalog_saved_by_a_po_editor_is_left_as_it_is_by_update(project: Path, editor: list[str]) -> None:
+def test_a_catalog_saved_by_a_po_editor_is_left_as_it_is_by_update(repo_copy: Path, editor: list[str]) -> None:
     update(
-        project / "locales", content_dir=project / "content", templates_dir=project / "templates"
+        repo_copy / "locales", content_dir=repo_copy / "content", templates_dir=repo_copy / "templates"
     )  # the files as the project writes them
-    paths = sorted((project / "locales").glob("*/LC_MESSAGES/*.po"))
+    paths = sorted((repo_copy / "locales").glob("*/LC_MESSAGES/*.po"))
     before = {path: path.read_bytes() for path in paths}
     for path in paths:
-        template = project / "locales" / f"{path.stem}.pot"
+        template = repo_copy / "locales" / f"{path.stem}.pot"
         arguments = [*editor, str(path), str(template)] if editor[0] == "msgmerge" else [*editor, str(path)]
         subprocess.run([tool(editor[0]), *arguments[1:], "--output-file", str(path)], check=True)
-        assert path.read_bytes() == before[path], f"{editor[0]} changed {path.relative_to(project)}"
-    update(project / "locales", content_dir=project / "content", templates_dir=project / "templates")
+        assert path.read_bytes() == before[path], f"{editor[0]} changed {path.relative_to(repo_copy)}"
+    update(repo_copy / "locales", content_dir=repo_copy / "content", templates_dir=repo_copy / "templates")
     for path in paths:
-        assert path.read_bytes() == before[path], f"update undid {editor[0]}'s save of {path.relative_to(project)}"
+        assert path.read_bytes() == before[path], f"update undid {editor[0]}'s save of {path.relative_to(repo_copy)}"

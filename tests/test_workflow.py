@@ -14,7 +14,7 @@ from server.catalogs import catalog_path, cldr_plural_forms, plural_forms_mismat
 from server.cli import main
 from server.workflow import WorkflowError, compile_catalogs, init, update
 
-from .conftest import ROOT
+from .conftest import ROOT, folder_options
 
 
 @pytest.fixture
@@ -108,8 +108,7 @@ def test_compile_writes_mo_files(project: Path) -> None:
 def test_init_then_check_succeed_for_the_example_in_translating_md(
     project: Path, spelling: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    paths = ["--locales", str(project / "locales"), "--content", str(project / "content"),
-             "--templates", str(project / "templates")]  # fmt: skip
+    paths = folder_options(project)
     assert main(["init", spelling, *paths]) == 0
     interface = read(catalog_path(project / "locales", "pt_BR", "interface"))
     assert interface.num_plurals == len({"one", "many", "other"})
@@ -213,15 +212,7 @@ def test_update_writes_the_earlier_english_of_a_long_paragraph_on_one_valid_line
 
 
 def test_update_and_init_say_what_they_did_to_each_catalog(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    locales = project / "locales"
-    paths = [
-        "--locales",
-        str(locales),
-        "--content",
-        str(project / "content"),
-        "--templates",
-        str(project / "templates"),
-    ]
+    paths = folder_options(project)
     assert main(["init", "de", *paths]) == 0
     created = capsys.readouterr().out.splitlines()
     assert any(
