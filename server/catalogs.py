@@ -92,6 +92,11 @@ class MessageTable:
 EMPTY = MessageTable()
 
 
+def message_key(message: Message) -> str:
+    """A message's msgid, or its singular for a plural message: how catalogs and tables name it."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
 def catalog_path(locales_dir: Path, catalog_name: str, domain: str) -> Path:
     return locales_dir / catalog_name / "LC_MESSAGES" / f"{domain}.po"
 

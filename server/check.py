@@ -20,6 +20,7 @@ from .catalogs import (
     cldr_plural_forms,
     forms_for_one_count,
     header_line,
+    message_key,
     msgstr_lines,
     plural_forms_mismatch,
     plural_function,
@@ -203,11 +204,11 @@ def check_catalog(
     lines, previous = msgstr_lines(text), previous_msgid_lines(text)
     parsed = plural_function(catalog.plural_forms)
     one_count_forms = frozenset() if isinstance(parsed, str) else forms_for_one_count(parsed[1])
-    in_template = {_key(m) for m in template if m.id} if template is not None else None
+    in_template = {message_key(m) for m in template if m.id} if template is not None else None
     for message in catalog:
         if not message.id:
             continue
-        if in_template is not None and _key(message) not in in_template:
+        if in_template is not None and message_key(message) not in in_template:
             msgstr_line = lines.get(message.lineno or 0, (message.lineno,))[0]
             problems.append(Problem(where, msgstr_line, f"{_short(message)} is not in the template: did you edit "
                                     "the English? Put your translation in msgstr"))  # fmt: skip
@@ -219,11 +220,11 @@ def check_catalog(
         problems.extend(check_message(message, domain, where, lines, one_count_forms))
         if glossary is not None and not message.fuzzy:
             problems.extend(glossary_problems(message, glossary, where, lines))
-    translated = {_key(m) for m in catalog if m.id and not m.fuzzy and _complete(m, catalog)}
+    translated = {message_key(m) for m in catalog if m.id and not m.fuzzy and _complete(m, catalog)}
     fuzzy = [m for m in catalog if m.id and m.fuzzy]
-    expected = [_key(m) for m in (template or catalog) if m.id]
+    expected = [message_key(m) for m in (template or catalog) if m.id]
     missing = [message_id for message_id in expected if message_id not in translated]
-    fuzzy_ids = {_key(m) for m in fuzzy}
+    fuzzy_ids = {message_key(m) for m in fuzzy}
     untranslated = [message_id for message_id in missing if message_id not in fuzzy_ids]
     if claims_complete and (untranslated or fuzzy):
         problems.append(
@@ -250,7 +251,7 @@ def glossary_problems(
     message: Message, glossary: Glossary, where: str, lines: Mapping[int, tuple[int, ...]]
 ) -> Iterator[Problem]:
     """Terms of the English that the translation renders otherwise than the language's glossary."""
-    source = message.id if isinstance(message.id, str) else message.id[0]
+    source = message_key(message)
     strings = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
     form_lines = lines.get(message.lineno or 0, ())
     for index, form in enumerate(strings):
@@ -285,10 +286,6 @@ def check_language_files(locales_dir: Path, name: str, pages: list[Page]) -> tup
     return problems, glossary
 
 
-def _key(message: Message) -> str:
-    return message.id if isinstance(message.id, str) else message.id[0]
-
-
 def _complete(message: Message, catalog: Catalog) -> bool:
     forms = _forms(message)
     expected = catalog.num_plurals if isinstance(message.id, tuple | list) else 1
@@ -296,7 +293,7 @@ def _complete(message: Message, catalog: Catalog) -> bool:
 
 
 def _short(message: Message) -> str:
-    text = message.id if isinstance(message.id, str) else message.id[0]
+    text = message_key(message)
     return repr(text[:60])
 
 

@@ -21,6 +21,10 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, **variable
     return context["translator"].ngettext(singular, plural, num, variables)  # type: ignore[no-any-return]
 
 
+# How templates are read, which decides their msgids: shared with Babel's Jinja extractor (tools/workflow).
+EXTRACTION_SETTINGS = {"trim_blocks": True, "lstrip_blocks": True, "trimmed": True, "newstyle_gettext": True}
+
+
 def make_environment(templates_dir: Path, static_urls: Mapping[str, str]) -> Environment:
     """Templates translate through the `translator` in each render's context.
 
@@ -34,10 +38,11 @@ def make_environment(templates_dir: Path, static_urls: Mapping[str, str]) -> Env
         undefined=StrictUndefined,
         auto_reload=False,  # the site reloads changed templates itself, with a last-good fallback
         extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
+        trim_blocks=EXTRACTION_SETTINGS["trim_blocks"],
+        lstrip_blocks=EXTRACTION_SETTINGS["lstrip_blocks"],
     )
-    environment.policies["ext.i18n.trimmed"] = True  # re-indenting a template must not change msgids
-    environment.newstyle_gettext = True  # type: ignore[attr-defined]
+    # re-indenting a template must not change msgids
+    environment.policies["ext.i18n.trimmed"] = EXTRACTION_SETTINGS["trimmed"]
+    environment.newstyle_gettext = EXTRACTION_SETTINGS["newstyle_gettext"]  # type: ignore[attr-defined]
     environment.globals.update(gettext=_gettext, ngettext=_ngettext, static_url=static_urls.__getitem__)
     return environment

@@ -11,7 +11,17 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from jinja2 import Environment, TemplateSyntaxError
 
-from .catalogs import DOMAINS, EMPTY, CatalogError, MessageTable, catalog_path, load_table, read_catalog, template_path
+from .catalogs import (
+    DOMAINS,
+    EMPTY,
+    CatalogError,
+    MessageTable,
+    catalog_path,
+    load_table,
+    message_key,
+    read_catalog,
+    template_path,
+)
 from .content import ContentError, Page, load_page
 from .glossary import EMPTY_GLOSSARY, Glossary, glossary_path, load_glossary
 from .inline import link_targets
@@ -71,9 +81,7 @@ class Site:
         reviews, glossaries = _load_reviews_and_glossaries(settings, languages[1:], previous, problems)
         interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
         content_template = _load_template(settings.locales_dir, "content", previous, problems)
-        content_messages = frozenset(
-            message.id if isinstance(message.id, str) else message.id[0] for message in content_template if message.id
-        )
+        content_messages = frozenset(message_key(message) for message in content_template if message.id)
         if settings.pseudo_locales:
             every_block = {block.text for page in (*pages.values(), *topics.values()) for block in page.blocks}
             for code in PSEUDO_LOCALES:

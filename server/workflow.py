@@ -25,6 +25,7 @@ from .catalogs import (
     PluralCountError,
     catalog_path,
     cldr_plural_forms,
+    message_key,
     plural_forms_mismatch,
     plural_function,
     read_catalog,
@@ -32,6 +33,7 @@ from .catalogs import (
 )
 from .glossary import STARTER_TERMS, glossary_path, starter_glossary
 from .languages import code_from_catalog_name
+from .rendering import EXTRACTION_SETTINGS
 from .settings import REPOSITORY_ROOT
 
 PROJECT = "Pregnancy Health Library"
@@ -68,13 +70,8 @@ class Source:
     options: dict[str, str]
 
 
-JINJA_OPTIONS = {  # as the site's own Jinja environment is configured (server/rendering.py)
-    "trimmed": "true",
-    "trim_blocks": "true",
-    "lstrip_blocks": "true",
-    "newstyle_gettext": "true",
-    "silent": "false",
-}
+# Babel's Jinja extractor must read templates as the site's environment does, or msgids would differ.
+JINJA_OPTIONS = {name: str(value).lower() for name, value in EXTRACTION_SETTINGS.items()} | {"silent": "false"}
 
 
 def sources(content_dir: Path, templates_dir: Path) -> list[Source]:
@@ -236,13 +233,9 @@ class _State:
 
 def _state(path: Path) -> _State:
     catalog = read_for_update(path)
-    ids = frozenset(_message_key(message) for message in catalog if message.id)
-    fuzzy = frozenset(_message_key(message) for message in catalog if message.id and message.fuzzy)
+    ids = frozenset(message_key(message) for message in catalog if message.id)
+    fuzzy = frozenset(message_key(message) for message in catalog if message.id and message.fuzzy)
     return _State(ids, fuzzy, frozenset(str(key) for key in catalog.obsolete))
-
-
-def _message_key(message: Message) -> str:
-    return message.id if isinstance(message.id, str) else message.id[0]
 
 
 def _change(path: Path, before: _State | None, after: _State) -> CatalogChange:
