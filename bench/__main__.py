@@ -184,7 +184,7 @@ def main() -> int:
         )
         body_file = export / "public" / "en" / f"{ARTICLE}.html"
         with (
-            uvicorn("server.app:create_app", site_port, site_env(), factory=True) as site,
+            uvicorn("server.web.app:create_app", site_port, site_env(), factory=True) as site,
             uvicorn("bench.constant_app:app", constant_port, {"BENCH_BODY_FILE": str(body_file)}),
             nginx(export, nginx_port),
         ):
@@ -224,7 +224,7 @@ def main() -> int:
             content = scaled_content(copies, folder)
             port = free_port()
             started = time.monotonic()
-            with uvicorn("server.app:create_app", port, site_env(content), factory=True) as site:
+            with uvicorn("server.web.app:create_app", port, site_env(content), factory=True) as site:
                 url = f"http://127.0.0.1:{port}"
                 wait_until_served(f"{url}/en/{ARTICLE}")
                 startup = time.monotonic() - started
@@ -238,7 +238,7 @@ def main() -> int:
 
         lines += ["", f"Memory under {args.soak}s of load on every page (RSS MiB, sampled every 10 s):"]
         script = work / "rotate.lua"
-        with uvicorn("server.app:create_app", site_port, site_env(), factory=True) as site:
+        with uvicorn("server.web.app:create_app", site_port, site_env(), factory=True) as site:
             wait_until_served(f"{base}/en/{ARTICLE}")
             paths = [re.sub(r"^https?://[^/]+", "", u) for u in all_urls(base)]
             warm([base + path for path in paths])

@@ -22,8 +22,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.catalogs import cldr_plural_forms
-from server.settings import REPOSITORY_ROOT, Settings
+from server.core.catalogs import cldr_plural_forms
+from server.core.settings import REPOSITORY_ROOT, Settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -97,8 +97,8 @@ def record_reviews(content_dir: Path, language_dir: Path) -> None:
     """A review record for every page in `content_dir`, against its current English."""
     import datetime
 
-    from server.content import load_page
-    from server.reviews import REVIEWS_FILE, format_review
+    from server.core.content import load_page
+    from server.core.reviews import REVIEWS_FILE, format_review
 
     records = [
         format_review(load_page(page), "test", ["revision"], datetime.date(2026, 11, 30))
@@ -141,7 +141,7 @@ def folder_options(root: Path) -> list[str]:
 
 def required_messages(site_copy: Path, slug: str) -> dict[str, str]:
     """French translations of what publishes an article: its required blocks and the disclaimer's title and summary."""
-    from server.content import load_page
+    from server.core.content import load_page
 
     page = load_page(site_copy / f"content/{slug}.md")
     disclaimer = load_page(site_copy / "content/medical-information.md")

@@ -13,8 +13,8 @@ from babel import Locale
 from babel.messages.pofile import read_po
 from starlette.testclient import TestClient
 
-from server.catalogs import plural_forms_mismatch
-from server.languages import Language, code_from_catalog_name
+from server.core.catalogs import plural_forms_mismatch
+from server.core.languages import Language, code_from_catalog_name
 
 from .conftest import ROOT
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from server.catalogs import EMPTY, cldr_plural_forms, load_table
-from server.check import check_all
-from server.cli import main
-from server.languages import Language
-from server.translation import Translator
+from server.core.catalogs import EMPTY, cldr_plural_forms, load_table
+from server.core.languages import Language
+from server.core.translation import Translator
+from server.tools.check import check_all
+from server.tools.cli import main
 
 from .conftest import ROOT, folder_options, repository_settings
 

@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from server.cli import main
+from server.tools.cli import main
 
 from .conftest import ROOT, free_port, write_catalog
 from .test_load import server_process

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.content import Block, ContentError, ItemList, load_page, parse_page
+from server.core.content import Block, ContentError, ItemList, load_page, parse_page
 
 from .conftest import ROOT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from server.cli import build_parser
-from server.settings import Settings
+from server.core.settings import Settings
+from server.tools.cli import build_parser
 
 from .conftest import ROOT
 
@@ -14,7 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_documented() -> None:
-    source = (ROOT / "server/settings.py").read_text(encoding="utf-8")
+    source = (ROOT / "server/core/settings.py").read_text(encoding="utf-8")
     variables = set(re.findall(r'"(SITE_[A-Z_]+)"', source))
     assert len(variables) >= len(dataclasses.fields(Settings))
     for variable in variables:

@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.export import PUBLIC, build
+from server.tools.export import PUBLIC, build
 
 from .conftest import ROOT, free_port, repository_settings
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from babel.messages.extract import extract
 
-from server.content import load_page
-from server.workflow import extract as extract_templates
+from server.core.content import load_page
+from server.tools.workflow import extract as extract_templates
 
 from .conftest import ROOT
 
@@ -15,7 +15,7 @@ def test_extractor_and_renderer_agree() -> None:
     source = (
         b'+++\nslug = "x"\nkind = "page"\ntitle = "Title"\nsummary = "S"\n+++\n\nAbout 50% of adults\nare affected.\n'
     )
-    extracted = [message for _, message, _, _ in extract("server.extract:extract_content", BytesIO(source))]
+    extracted = [message for _, message, _, _ in extract("server.tools.extract:extract_content", BytesIO(source))]
     assert extracted == ["Title", "S", "About 50%% of adults are affected."]
 
 

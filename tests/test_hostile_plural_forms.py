@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from server.check import check_all
-from server.content import load_page
+from server.core.content import load_page
+from server.tools.check import check_all
 
 from .conftest import repository_settings, write_catalog
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from server.site import Site
+from server.core.site import Site
 
 from .conftest import required_messages, write_catalog
 
@@ -107,13 +107,13 @@ def test_only_local_images_are_shown(site_copy: Path, make_client: Callable[...,
 def test_a_rejected_translation_is_logged_once_with_file_line_and_why(
     site_copy: Path, make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="server.translation")
+    caplog.set_level(logging.WARNING, logger="server.core.translation")
     client = french_client(site_copy, make_client, {HEADING: "Pourquoi <b>cela</b>"}, {SKIP: "Aller au contenu %r"})
     assert client.get(f"/fr/{ARTICLE}").status_code == 200
     client.get("/fr/topics/back-ache")  # another page with the same interface message
     interface = site_copy / "locales/fr/LC_MESSAGES/interface.po"
     content = site_copy / "locales/fr/LC_MESSAGES/content.po"
-    records = [record.getMessage() for record in caplog.records if record.name == "server.translation"]
+    records = [record.getMessage() for record in caplog.records if record.name == "server.core.translation"]
     skip = [message for message in records if message.startswith(f"{interface}:{msgstr_line(interface, '%r')}: ")]
     heading = [message for message in records if message.startswith(f"{content}:{msgstr_line(content, '<b>')}: ")]
     assert len(skip) == 1 and "`%r`" in skip[0], records

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.languages import Language, find_by_url_code, negotiate, parse_accept_language
+from server.core.languages import Language, find_by_url_code, negotiate, parse_accept_language
 
 SHIPPED = [Language.from_code(code) for code in ("en", "ar", "de", "es", "fr", "hi", "zh-Hans")]
 

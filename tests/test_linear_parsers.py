@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from server.catalogs import plural_function
-from server.content import ContentError, parse_page
-from server.pseudo import pseudo_translate
+from server.core.catalogs import plural_function
+from server.core.content import ContentError, parse_page
+from server.core.pseudo import pseudo_translate
 
 pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
 

@@ -88,7 +88,7 @@ def test_256_concurrent_connections_for_30_seconds(tmp_path: Path) -> None:
 
 def test_load_check_fails_on_a_server_that_turns_readers_away(tmp_path: Path) -> None:
     port = free_port()
-    weak = [sys.executable, "-m", "uvicorn", "--factory", "server.app:create_app", "--port", str(port),
+    weak = [sys.executable, "-m", "uvicorn", "--factory", "server.web.app:create_app", "--port", str(port),
             "--limit-concurrency", "8", "--no-access-log", "--log-level", "critical"]  # fmt: skip
     with running(weak, port, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as base:
         assert load_problems(base, 5, tmp_path)

@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.security import security_headers
+from server.core.policy import security_headers
 
 from .conftest import free_port, repository_settings, running_server
 from .test_export import build_export, configure, nginx_available, nginx_command, running, serving_export

@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from server import create_app
-from server.export import nginx_include
+from server.tools.export import nginx_include
 
 from .conftest import repository_settings
 from .test_export import build_export, serving_export

@@ -10,7 +10,7 @@ from babel.dates import format_date
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.content import load_page
+from server.core.content import load_page
 
 from .conftest import ROOT, repository_settings
 

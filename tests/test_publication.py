@@ -9,10 +9,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.cli import main
-from server.site import Site
-from server.stats import catalog_locations, format_status, translation_status
-from server.workflow import update
+from server.core.site import Site
+from server.core.stats import catalog_locations, format_status, translation_status
+from server.tools.cli import main
+from server.tools.workflow import update
 
 from .conftest import folder_options, settings_for
 

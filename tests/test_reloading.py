@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from server.content import load_page
+from server.core.content import load_page
 
 from .conftest import write_catalog
 
@@ -63,7 +63,7 @@ def test_a_broken_catalog_keeps_the_last_good_version(
         po.mkdir()  # reading a directory fails even as root, unlike a chmod
     else:
         po.write_bytes(b"\xff\xfe\x00garbage")
-    with caplog.at_level(logging.ERROR, logger="server.site"):
+    with caplog.at_level(logging.ERROR, logger="server.core.site"):
         response = client.get(URL)
     assert response.status_code == 200
     assert "Bon titre" in response.text
@@ -85,7 +85,7 @@ def test_a_broken_catalog_at_start_up_serves_the_source_language(
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Language"\nmsgstr "Langue\n', encoding="utf-8")
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
-    with caplog.at_level(logging.ERROR, logger="server.site"):
+    with caplog.at_level(logging.ERROR, logger="server.core.site"):
         client = make_client()
     assert any(f"{po}:2: invalid PO syntax" in record.getMessage() for record in caplog.records)
     response = client.get(URL)
@@ -108,7 +108,7 @@ def test_broken_content_keeps_the_last_good_page(
     assert "Terms and conditions" in client.get("/en/terms").text
     good = page.read_text()
     page.write_text("no front matter at all")
-    with caplog.at_level(logging.ERROR, logger="server.site"):
+    with caplog.at_level(logging.ERROR, logger="server.core.site"):
         assert "Terms and conditions" in client.get("/en/terms").text
     assert any(f"{page}:1:" in record.getMessage() for record in caplog.records)
     page.write_text(good.replace("Terms and conditions", "Terms of use", 1))
@@ -121,7 +121,7 @@ def test_a_broken_template_keeps_the_last_good_templates(
     template = site_copy / "templates/not_found.html"
     client = make_client(reload=True)
     template.write_text(template.read_text() + "{% if %}")
-    with caplog.at_level(logging.ERROR, logger="server.site"):
+    with caplog.at_level(logging.ERROR, logger="server.core.site"):
         response = client.get("/en/nowhere")
     assert response.status_code == 404 and "Page not found" in response.text
     assert any("not_found.html" in record.getMessage() for record in caplog.records)
@@ -174,8 +174,8 @@ def test_a_reload_re_renders_only_what_changed(site_copy: Path, make_client: Cal
 def test_a_reload_during_a_request_never_stores_the_old_page_in_the_new_site(
     make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server import responses
-    from server.site import Site
+    from server.render import responses
+    from server.core.site import Site
 
     client = make_client()
     holder = client.app.state.holder  # type: ignore[attr-defined]
@@ -183,11 +183,11 @@ def test_a_reload_during_a_request_never_stores_the_old_page_in_the_new_site(
     render = responses.page_body
 
     def render_while_a_reload_lands(site: Site, language: object, page: object) -> object:
-        body = render(site, language, page)  # type: ignore[arg-type]
+        body = render(site, language, page)
         holder._site = reloaded  # the reload swaps the site in while this request is being answered
         return body
 
-    monkeypatch.setattr("server.views.page_body", render_while_a_reload_lands)
+    monkeypatch.setattr("server.web.views.page_body", render_while_a_reload_lands)
     assert client.get("/en/privacy").status_code == 200
     assert "/en/privacy" not in reloaded.prepared  # the next request renders it from the new site
 
@@ -226,7 +226,7 @@ def test_a_first_render_does_not_hold_up_other_requests(monkeypatch: pytest.Monk
 
     import httpx2
 
-    from server.pages import render_page as render
+    from server.render.pages import render_page as render
 
     from .conftest import repository_settings, running_server
 
@@ -238,7 +238,7 @@ def test_a_first_render_does_not_hold_up_other_requests(monkeypatch: pytest.Monk
             finish.wait(timeout=30)
         return render(site, language, page)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("server.responses.render_page", slow_render)
+    monkeypatch.setattr("server.render.responses.render_page", slow_render)
     with running_server(repository_settings()) as url:
         slow = threading.Thread(target=httpx2.get, args=(f"{url}/en/terms",), kwargs={"timeout": 60})
         slow.start()

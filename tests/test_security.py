@@ -19,7 +19,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.languages import MAX_RANGES, parse_accept_language
+from server.core.languages import MAX_RANGES, parse_accept_language
 
 from .conftest import repository_settings
 from .security_checks import (
@@ -182,14 +182,14 @@ def test_open_redirect_check_fails_on_a_next_parameter() -> None:
 
 
 def test_errors_reveal_no_paths_versions_or_tracebacks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from server import pages
+    from server.render import pages
 
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("boom in /work/secret/path.py")
 
     app = create_app(repository_settings())
     monkeypatch.setattr(pages, "render_page", broken)
-    monkeypatch.setattr("server.responses.render_page", broken)
+    monkeypatch.setattr("server.render.responses.render_page", broken)
     response = TestClient(app, raise_server_exceptions=False).get("/en/privacy")
     assert response.status_code == 500
     assert "problem with the service" in response.text
@@ -205,7 +205,7 @@ def test_leak_check_fails_on_a_debug_traceback_page(monkeypatch: pytest.MonkeyPa
     weak.debug = True
     weak.exception_handlers.pop(Exception)
     weak.middleware_stack = None
-    monkeypatch.setattr("server.responses.render_page", broken)
+    monkeypatch.setattr("server.render.responses.render_page", broken)
     response = TestClient(weak, raise_server_exceptions=False).get("/en/privacy")
     assert leak_problems(response)
 
@@ -230,7 +230,7 @@ def test_check_refuses_markup_in_a_translation() -> None:
     """Rendering escapes it (test_translation.py); `check` also refuses it, with its line."""
     from babel.messages.catalog import Message
 
-    from server.check import check_message
+    from server.tools.check import check_message
 
     problems = list(check_message(Message("Language", "<script>alert(1)</script>", lineno=7), "interface", "x.po"))
     assert problems and problems[0].lineno == 7

@@ -10,10 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.check import check_all
-from server.cli import main
-from server.content import load_page
-from server.reviews import english_fingerprint
+from server.core.content import load_page
+from server.core.reviews import english_fingerprint
+from server.tools.check import check_all
+from server.tools.cli import main
 
 from .conftest import folder_options, repository_settings, settings_for
 

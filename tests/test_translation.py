@@ -8,7 +8,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from server.content import load_page
+from server.core.content import load_page
 
 from .conftest import required_messages, write_catalog
 
@@ -176,9 +176,9 @@ def test_the_unavailable_pages_home_link_never_points_to_itself(
 
 
 def test_counts_are_formatted_for_the_language() -> None:
-    from server.catalogs import EMPTY
-    from server.languages import Language
-    from server.translation import Translator
+    from server.core.catalogs import EMPTY
+    from server.core.languages import Language
+    from server.core.translation import Translator
 
     translator = Translator(Language.from_code("de"), Language.from_code("en"), EMPTY, EMPTY)
     shown = translator.ngettext("%(count)s article", "%(count)s articles", 1234, {"count": 1234})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.workflow import update
+from server.tools.workflow import update
 
 from .conftest import ROOT
 

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.content import load_page
+from server.core.content import load_page
 
 from .conftest import ROOT, repository_settings, write_catalog
 
@@ -297,8 +297,8 @@ def test_bengali_pages_write_numbers_in_bengali_digits(client: TestClient) -> No
 def test_a_sitemap_beyond_the_protocols_limits_becomes_an_index(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server import sitemap
-    from server.site import Site
+    from server.render import sitemap
+    from server.core.site import Site
 
     site: Site = client.app.state.holder.site  # type: ignore[attr-defined]
     whole = sitemap.sitemap_parts(site)
@@ -314,7 +314,7 @@ def test_a_sitemap_beyond_the_protocols_limits_becomes_an_index(
 
 
 def test_the_server_serves_every_part_of_a_split_sitemap(monkeypatch: pytest.MonkeyPatch) -> None:
-    from server import sitemap
+    from server.render import sitemap
 
     monkeypatch.setattr(sitemap, "MAX_URLS", 40)
     client = TestClient(create_app(repository_settings()))

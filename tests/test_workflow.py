@@ -10,9 +10,9 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
-from server.catalogs import catalog_path, cldr_plural_forms, plural_forms_mismatch
-from server.cli import main
-from server.workflow import WorkflowError, compile_catalogs, init, update
+from server.core.catalogs import catalog_path, cldr_plural_forms, plural_forms_mismatch
+from server.tools.cli import main
+from server.tools.workflow import WorkflowError, compile_catalogs, init, update
 
 from .conftest import ROOT, folder_options
 
@@ -118,12 +118,12 @@ def test_init_then_check_succeed_for_the_example_in_translating_md(
 def test_init_that_cannot_work_says_why_and_leaves_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import server.workflow
+    import server.tools.workflow
 
     def fail_midway(*args: object, **kwargs: object) -> bool:
-        raise server.workflow.WorkflowError("pybabel update failed: disk full")
+        raise server.tools.workflow.WorkflowError("pybabel update failed: disk full")
 
-    monkeypatch.setattr(server.workflow, "migrate_plural_forms", fail_midway)
+    monkeypatch.setattr(server.tools.workflow, "migrate_plural_forms", fail_midway)
     status = main(["init", "pt_BR", "--locales", str(project / "locales")])
     assert status == 1
     assert capsys.readouterr().out.strip() == "error: pybabel update failed: disk full"
@@ -230,14 +230,20 @@ def test_update_and_init_say_what_they_did_to_each_catalog(project: Path, capsys
     assert interface.endswith(": up to date"), interface
 
 
-def test_the_translators_tools_never_import_the_web_layer() -> None:
+def test_no_layer_but_web_imports_starlette_or_the_web_layer() -> None:
+    """core, render and tools (check, update, the Babel extractor, the export) never load the web layer."""
     import subprocess
     import sys
 
     code = (
-        "import sys\n"
-        "import server.check, server.workflow, server.extract, server.stats, server.recording\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn')))\n"
+        "import importlib, pkgutil, sys\n"
+        "import server\n"
+        "for layer in ('core', 'render', 'tools'):\n"
+        "    package = importlib.import_module('server.' + layer)\n"
+        "    for module in pkgutil.iter_modules(package.__path__):\n"
+        "        importlib.import_module(f'server.{layer}.{module.name}')\n"
+        "web = ('starlette', 'uvicorn', 'server.web')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(web)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ..core.settings import Settings
+from ..core.site import Site
 from .caching import carry_over
-from .settings import Settings
-from .site import Site
 
-log = logging.getLogger("server.reloading")
+log = logging.getLogger("server.web.reloading")
 
 WATCHED = (
     ("content_dir", "*.md"),

@@ -9,12 +9,12 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .content import Block, ItemList, Page
-from .inline import ResolvedLink, render_inline
-from .languages import Language
-from .site import DISCLAIMER_SLUG, Site
-from .translation import Text, Translator
-from .urls import absolute, choose_path, page_path
+from ..core.content import Block, ItemList, Page
+from ..core.inline import ResolvedLink, render_inline
+from ..core.languages import Language
+from ..core.site import DISCLAIMER_SLUG, Site
+from ..core.translation import Text, Translator
+from ..core.urls import absolute, choose_path, page_path
 
 FOOTER_SLUGS = ("medical-information", "privacy", "terms", "accessibility")
 

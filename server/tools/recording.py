@@ -7,10 +7,10 @@ import re
 import tomllib
 from collections.abc import Sequence
 
-from .languages import Language
-from .reviews import METHODS, format_review, load_reviews, page_key, reviews_path
-from .settings import Settings
-from .site import Site
+from ..core.languages import Language
+from ..core.reviews import METHODS, format_review, load_reviews, page_key, reviews_path
+from ..core.settings import Settings
+from ..core.site import Site
 
 REVIEWER = re.compile(r"[\w .()-]{1,40}")  # a role or initials: short, plain text, nothing that needs escaping
 

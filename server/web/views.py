@@ -8,11 +8,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from .caching import cacheable
-from .content import Page
-from .languages import Language, find_by_url_code, negotiate
-from .pages import render_message
-from .responses import (
+from ..core.content import Page
+from ..core.languages import Language, find_by_url_code, negotiate
+from ..core.policy import (
+    ASSET_MAX_AGE,
+    COOKIE_MAX_AGE,
+    FAVICON_MAX_AGE,
+    LANGUAGE_COOKIE,
+    NOT_FOUND_CACHE,
+    security_headers,
+)
+from ..core.site import Site
+from ..core.urls import page_path
+from ..render.pages import render_message
+from ..render.responses import (
     asset_body,
     not_found_body,
     page_body,
@@ -22,18 +31,10 @@ from .responses import (
     status_body,
     unavailable_body,
 )
-from .reviewing import render_review
-from .security import security_headers
-from .site import Site
-from .urls import page_path
+from ..render.reviewing import render_review
+from .caching import cacheable
 
-log = logging.getLogger("server.views")
-
-LANGUAGE_COOKIE = "site_language"
-COOKIE_MAX_AGE = 365 * 24 * 60 * 60  # the reader's choice is kept for a year
-ASSET_MAX_AGE = 365 * 24 * 60 * 60  # asset names change with their content
-NOT_FOUND_CACHE = "no-cache"  # a page may appear at any time; revalidate
-FAVICON_MAX_AGE = 24 * 60 * 60  # /favicon.ico keeps its URL when the icon changes: a day, then revalidate
+log = logging.getLogger("server.web.views")
 
 
 def current_site(request: Request) -> Site:

@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from jinja2 import Environment, TemplateSyntaxError
 
+from ..render.rendering import make_environment
 from .catalogs import (
     DOMAINS,
     EMPTY,
@@ -27,13 +28,12 @@ from .glossary import EMPTY_GLOSSARY, Glossary, glossary_path, load_glossary
 from .inline import link_targets
 from .languages import PSEUDO_LOCALES, Language, code_from_catalog_name
 from .pseudo import pseudo_table
-from .rendering import make_environment
 from .reviews import Review, ReviewError, english_fingerprint, load_reviews, page_key, reviews_path
 from .settings import Settings
 from .translation import Translator
 from .urls import HOME_SLUG
 
-log = logging.getLogger("server.site")
+log = logging.getLogger("server.core.site")
 
 DISCLAIMER_SLUG = "medical-information"  # its summary is the disclaimer shown beside every article
 

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .reviews import METHODS
-from .settings import Settings
+from ..core.reviews import METHODS
+from ..core.settings import Settings
 
 # uvicorn restarts for code and assets; catalogs, content and templates are reloaded in
 # place by the site itself (SITE_RELOAD), so a translator's edit shows without a restart.
@@ -142,8 +142,8 @@ def run_check(settings: Settings) -> int:
 
 
 def run_stats(settings: Settings, language: str | None) -> int:
-    from .site import Site
-    from .stats import catalog_locations, format_status, translation_status
+    from ..core.site import Site
+    from ..core.stats import catalog_locations, format_status, translation_status
 
     site = Site.load(settings)
     statuses = translation_status(site)
@@ -162,7 +162,7 @@ def run_stats(settings: Settings, language: str | None) -> int:
 def run_build(settings: Settings, out: Path) -> int:
     from dataclasses import replace
 
-    from .app import create_app
+    from ..web.app import create_app
     from .export import build
 
     app = create_app(replace(settings, review_mode=False))  # the export is for readers: reviewed pages only
@@ -204,7 +204,7 @@ def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .logs import log_config
+    from ..web.logs import log_config
 
     environ = dict(os.environ)
     try:
@@ -215,7 +215,7 @@ def serve(args: argparse.Namespace) -> int:
     if not refuse_or_warn(args.host, settings, strict=args.strict):
         return 2
     os.environ.update({key: value for key, value in environ.items() if key.startswith("SITE_")})
-    from .app import create_app
+    from ..web.app import create_app
 
     try:
         app = create_app(settings)  # fail here, in one sentence, rather than in every worker
@@ -225,7 +225,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.reload:
         has_watchfiles = importlib.util.find_spec("watchfiles") is not None  # as uvicorn chooses its reloader
         uvicorn.run(
-            "server.app:create_app",  # reloading needs an import string
+            "server.web.app:create_app",  # reloading needs an import string
             factory=True,
             host=args.host,
             port=args.port,
@@ -239,7 +239,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         # Each worker imports the app and reads the same SITE_* variables.
         uvicorn.run(
-            "server.app:create_app",
+            "server.web.app:create_app",
             factory=True,
             host=args.host,
             port=args.port,

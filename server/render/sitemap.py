@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from .site import Site
-from .urls import absolute, page_path
+from ..core.site import Site
+from ..core.urls import absolute, page_path
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # a developer's machine: wrong in every public link
 DEFAULT_CONTACT_EMAIL = "contact@example.org"  # a placeholder; SECURITY.md sends vulnerability reports to it
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
-from .content import parse_page
+from ..core.content import parse_page
 
 
 def extract_content(

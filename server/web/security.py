@@ -4,31 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-HSTS = "max-age=63072000; includeSubDomains"  # two years, as the HTTP Observatory asks
-
-
-def security_headers(behind_https: bool) -> dict[str, str]:
-    headers = dict(HEADERS)
-    if behind_https:
-        headers["Strict-Transport-Security"] = HSTS
-    return headers
+from ..core.policy import security_headers
 
 
 class SecurityHeadersMiddleware:

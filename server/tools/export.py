@@ -9,10 +9,12 @@ from pathlib import Path
 
 from babel.core import get_global
 
-from .assets import Asset
-from .caching import Stored
-from .languages import Language
-from .responses import (
+from ..core.languages import Language
+from ..core.policy import COOKIE_MAX_AGE, LANGUAGE_COOKIE, security_headers
+from ..core.site import Site
+from ..core.urls import page_path
+from ..render.assets import Asset
+from ..render.responses import (
     asset_body,
     not_found_body,
     page_body,
@@ -21,11 +23,8 @@ from .responses import (
     sitemap_part_body,
     status_body,
 )
-from .security import security_headers
-from .site import Site
-from .sitemap import part_path
-from .urls import page_path
-from .views import COOKIE_MAX_AGE, LANGUAGE_COOKIE
+from ..render.sitemap import part_path
+from ..render.stored import Stored
 
 PUBLIC = "public"  # the web root inside OUT/
 NGINX = "nginx"  # generated nginx includes inside OUT/

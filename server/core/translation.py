@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # catalogs applies the rules below when it loads a catalog, s
     from .content import Block
     from .languages import Language
 
-log = logging.getLogger("server.translation")
+log = logging.getLogger("server.core.translation")
 
 # A translation may be this many times as long as its source, or the source plus the slack, whichever
 # is more. Real translations stay within about 3× (short labels) and the slack covers one-word labels;

@@ -8,12 +8,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from ..core.settings import Settings
+from ..render.assets import load_assets
 from . import views
-from .assets import load_assets
 from .fastpath import FastPathMiddleware
 from .reloading import SiteHolder
 from .security import SecurityHeadersMiddleware
-from .settings import Settings
 
 
 def review_routes() -> list[Route]:
@@ -26,7 +26,7 @@ def review_routes() -> list[Route]:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the ASGI app. `uvicorn --factory server.app:create_app` calls this with no args."""
+    """Build the ASGI app. `uvicorn --factory server.web.app:create_app` calls this with no args."""
     settings = settings or Settings.from_env(os.environ)
     settings.validate()
     routes = [

@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import normalize, read_po, unescape, write_po
 
-from .catalogs import (
+from ..core.catalogs import (
     DOMAINS,
     PLURAL_SAMPLE,
     CatalogError,
@@ -31,14 +31,14 @@ from .catalogs import (
     read_catalog,
     template_path,
 )
-from .glossary import STARTER_TERMS, glossary_path, starter_glossary
-from .languages import code_from_catalog_name
-from .rendering import EXTRACTION_SETTINGS
-from .settings import REPOSITORY_ROOT
+from ..core.glossary import STARTER_TERMS, glossary_path, starter_glossary
+from ..core.languages import code_from_catalog_name
+from ..core.settings import REPOSITORY_ROOT
+from ..render.rendering import EXTRACTION_SETTINGS
 
 PROJECT = "Pregnancy Health Library"
 COPYRIGHT_HOLDER = "Mac Millan Interactive Communications, LLC"
-log = logging.getLogger("server.workflow")
+log = logging.getLogger("server.tools.workflow")
 
 
 class WorkflowError(RuntimeError):
@@ -78,7 +78,7 @@ def sources(content_dir: Path, templates_dir: Path) -> list[Source]:
     """The site's message sources: the templates (interface) and the content pages (content)."""
     return [
         Source("interface", templates_dir, "**.html", "jinja2.ext:babel_extract", JINJA_OPTIONS),
-        Source("content", content_dir, "**.md", "server.extract:extract_content", {}),
+        Source("content", content_dir, "**.md", "server.tools.extract:extract_content", {}),
     ]
 
 

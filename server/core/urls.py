@@ -11,7 +11,7 @@ HOME_SLUG = "index"
 def page_path(language: Language, page: Page) -> str:
     """The path of a page in a language.
 
-    >>> from server.content import Block
+    >>> from server.core.content import Block
     >>> block = Block("title", "T", 1)
     >>> page = Page("back-ache", "topic", block, block, (), (), (), None, "x.md")
     >>> page_path(Language.from_code("zh-Hans"), page)

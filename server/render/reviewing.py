@@ -11,14 +11,14 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .catalogs import catalog_path
-from .content import Page
-from .inline import render_inline
-from .languages import Language
+from ..core.catalogs import catalog_path
+from ..core.content import Page
+from ..core.inline import render_inline
+from ..core.languages import Language
+from ..core.reviews import METHODS
+from ..core.site import DISCLAIMER_SLUG, Site
+from ..core.urls import page_path
 from .pages import PageContext
-from .reviews import METHODS
-from .site import DISCLAIMER_SLUG, Site
-from .urls import page_path
 
 REVIEW_PREFIX = "/review"
 

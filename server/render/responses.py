@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 
+from ..core.content import Page
+from ..core.languages import Language
+from ..core.site import Site
+from ..core.stats import translation_status
+from ..core.urls import page_path
 from .assets import Asset
-from .caching import Stored, stored
-from .content import Page
-from .languages import Language
 from .pages import render_message, render_page
-from .site import Site
 from .sitemap import render_robots, render_sitemap, sitemap_parts
-from .stats import translation_status
-from .urls import page_path
+from .stored import Stored, stored
 
 
 def page_body(site: Site, language: Language, page: Page) -> Stored:

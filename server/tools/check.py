@@ -10,7 +10,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
-from .catalogs import (
+from ..core.catalogs import (
     DOMAINS,
     CatalogError,
     NoPluralRule,
@@ -27,15 +27,15 @@ from .catalogs import (
     read_catalog,
     template_path,
 )
-from .content import ContentError, Page, load_page
-from .glossary import GLOSSARY_FILE, Glossary, glossary_path, load_glossary
-from .inline import image_sources, is_local
-from .languages import code_from_catalog_name
-from .reviews import REVIEWS_FILE, ReviewError, load_reviews, reviews_path, unknown_pages
-from .settings import Settings
-from .site import broken_references
-from .translation import mistakes
-from .urls import HOME_SLUG
+from ..core.content import ContentError, Page, load_page
+from ..core.glossary import GLOSSARY_FILE, Glossary, glossary_path, load_glossary
+from ..core.inline import image_sources, is_local
+from ..core.languages import code_from_catalog_name
+from ..core.reviews import REVIEWS_FILE, ReviewError, load_reviews, reviews_path, unknown_pages
+from ..core.settings import Settings
+from ..core.site import broken_references
+from ..core.translation import mistakes
+from ..core.urls import HOME_SLUG
 
 CLAIMS_FILE = "claims.toml"
 

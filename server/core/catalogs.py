@@ -26,7 +26,7 @@ DOMAINS = ("interface", "content")  # interface: templates and Python; content: 
 PLURAL_SAMPLE = (*range(0, 1001), *(m * 10**e + r for e in (6, 9) for m in (1, 2, 5) for r in (0, 1, 2, 5, 11, 21)))
 CLDR_CATEGORY_ORDER = ("zero", "one", "two", "few", "many", "other")
 
-log = logging.getLogger("server.catalogs")
+log = logging.getLogger("server.core.catalogs")
 
 
 class CatalogError(ValueError):
