@@ -98,11 +98,45 @@ def message_key(message: Message) -> str:
 
 
 def catalog_path(locales_dir: Path, catalog_name: str, domain: str) -> Path:
+    """A language's catalog of a whole domain: the interface (`interface.po`)."""
     return locales_dir / catalog_name / "LC_MESSAGES" / f"{domain}.po"
 
 
 def template_path(locales_dir: Path, domain: str) -> Path:
     return locales_dir / f"{domain}.pot"
+
+
+# The content domain is one catalog per page, as Sphinx and po4a keep one per document: a file a
+# translator can open in Poedit and review in a diff, and the unit that loading and reloading work in.
+# A page's key is its slug, or `topics/<slug>` for a topic (reviews.page_key).
+CONTENT_FOLDER = "content"
+
+
+def page_template_path(locales_dir: Path, key: str) -> Path:
+    """`locales/content/<key>.pot`: the messages of one page.
+
+    >>> page_template_path(Path("locales"), "topics/back-ache").as_posix()
+    'locales/content/topics/back-ache.pot'
+    """
+    return locales_dir / CONTENT_FOLDER / f"{key}.pot"
+
+
+def page_catalog_path(locales_dir: Path, catalog_name: str, key: str) -> Path:
+    """`locales/<ll>/LC_MESSAGES/content/<key>.po`: one page's translations in one language.
+
+    >>> page_catalog_path(Path("locales"), "pt_BR", "index").as_posix()
+    'locales/pt_BR/LC_MESSAGES/content/index.po'
+    """
+    return locales_dir / catalog_name / "LC_MESSAGES" / CONTENT_FOLDER / f"{key}.po"
+
+
+def key_of(path: Path, folder: Path) -> str:
+    """The page key a catalog or template inside `folder` is named after.
+
+    >>> key_of(Path("l/de/LC_MESSAGES/content/topics/back-ache.po"), Path("l/de/LC_MESSAGES/content"))
+    'topics/back-ache'
+    """
+    return path.relative_to(folder).with_suffix("").as_posix()
 
 
 def msgstr_lines(text: str) -> dict[int, tuple[int, ...]]:
