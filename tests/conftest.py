@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.core.catalogs import cldr_plural_forms
+from server.core.catalogs import CONTENT_FOLDER, cldr_plural_forms
 from server.core.settings import REPOSITORY_ROOT, Settings
 
 if TYPE_CHECKING:
@@ -66,14 +66,8 @@ def write_catalog(
     locale: str,
     messages: Mapping[str, str | tuple[str, ...]],
     fuzzy: tuple[str, ...] = (),
-    *,
-    reviewed: bool = True,
 ) -> None:
-    """Write a .po with the given translations (a tuple for plural forms).
-
-    With `reviewed`, a content catalog also gets a review record for every page of the site
-    beside it, as if a reviewer had checked the translation against the current English.
-    """
+    """Write a .po with the given translations (a tuple for plural forms)."""
     from babel import Locale
 
     catalog = Catalog(locale=locale, fuzzy=False)
@@ -89,8 +83,37 @@ def write_catalog(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
         write_po(file, catalog)
-    if reviewed and path.name == "content.po":
-        record_reviews(path.parents[3] / "content", path.parents[1])
+
+
+def write_content(
+    root: Path,
+    locale: str,
+    messages: Mapping[str, str | tuple[str, ...]],
+    fuzzy: tuple[str, ...] = (),
+    *,
+    reviewed: bool = True,
+) -> None:
+    """Make these the content translations of a language in the site under `root`: each message goes
+    to the catalog of every page that has it (messages of no page, to the home page's).
+
+    With `reviewed`, every page of the site also gets a review record, as if a reviewer had
+    checked the translation against the current English.
+    """
+    from server.core.catalogs import page_catalog_path
+    from server.core.content import load_page
+
+    pages = [load_page(path) for path in sorted((root / "content").rglob("*.md"))]
+    by_page: dict[str, dict[str, str | tuple[str, ...]]] = {}
+    for message, string in messages.items():
+        keys = [page.key for page in pages if message in {block.text for block in page.blocks}] or ["index"]
+        for key in keys:
+            by_page.setdefault(key, {})[message] = string
+    folder = page_catalog_path(root / "locales", locale, "index").parent
+    shutil.rmtree(folder, ignore_errors=True)
+    for key, page_messages in by_page.items():
+        write_catalog(page_catalog_path(root / "locales", locale, key), locale, page_messages, fuzzy)
+    if reviewed:
+        record_reviews(root / "content", root / "locales" / locale)
 
 
 def record_reviews(content_dir: Path, language_dir: Path) -> None:
@@ -115,6 +138,7 @@ def site_copy(tmp_path: Path) -> Path:
     (tmp_path / "locales").mkdir()
     for pot in (ROOT / "locales").glob("*.pot"):
         shutil.copy(pot, tmp_path / "locales" / pot.name)
+    shutil.copytree(ROOT / "locales" / CONTENT_FOLDER, tmp_path / "locales" / CONTENT_FOLDER)
     return tmp_path
 
 

@@ -70,24 +70,26 @@ def test_cache_control_suits_each_kind_of_response(client: TestClient) -> None:
     assert client.get("/choose-language/en/").headers["cache-control"] == "no-store"
 
 
-def test_each_page_is_rendered_once(client: TestClient) -> None:
-    holder = client.app.state.holder  # type: ignore[attr-defined]
+def test_each_page_is_rendered_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.render import responses
+
     client.get(URL)
-    stored = dict(holder.site.rendered)
+    renders = []
+    render = responses.render_page
+    monkeypatch.setattr(responses, "render_page", lambda *args: renders.append(args) or render(*args))
     for _ in range(3):
-        client.get(URL)
-        client.get(URL, headers={"Accept-Encoding": "gzip"})
-    assert holder.site.rendered == stored
-    assert all(holder.site.rendered[key] is stored[key] for key in stored)
+        assert client.get(URL).status_code == 200
+        assert client.get(URL, headers={"Accept-Encoding": "gzip"}).status_code == 200
+    assert renders == []
 
 
 def test_not_found_paths_do_not_grow_the_store(client: TestClient) -> None:
-    holder = client.app.state.holder  # type: ignore[attr-defined]
+    store = client.app.state.store  # type: ignore[attr-defined]
     client.get("/en/nowhere-0")
-    size = len(holder.site.prepared)
+    size = store.stats["entries"]
     for index in range(1, 50):
         assert client.get(f"/en/nowhere-{index}").status_code == 404
-    assert len(holder.site.prepared) == size
+    assert store.stats["entries"] == size
 
 
 def test_each_content_coding_has_its_own_etag(client: TestClient) -> None:

@@ -13,23 +13,34 @@ from babel import Locale
 from babel.messages.pofile import read_po
 from starlette.testclient import TestClient
 
-from server.core.catalogs import plural_forms_mismatch
+from server.core.catalogs import CONTENT_FOLDER, catalog_path, key_of, page_catalog_path, plural_forms_mismatch
 from server.core.languages import Language, code_from_catalog_name
 
 from .conftest import ROOT
 
-CATALOGS = sorted((ROOT / "locales").glob("*/LC_MESSAGES/*.po"))
+CATALOGS = sorted((ROOT / "locales").glob("*/LC_MESSAGES/**/*.po"))
+
+
+def locale_of(path: Path) -> str:
+    """The locale folder a catalog is in: locales/<locale>/LC_MESSAGES/..."""
+    return path.relative_to(ROOT / "locales").parts[0]
+
+
 SHIPPED = {"ar", "bn", "de", "es", "fr", "hi", "pl", "pt_BR", "uk", "ur", "zh_Hans"}
 PAGES = ["", "back-pain-miscarriage", "back-pain-third-trimester", "medical-information", "privacy", "terms",
          "accessibility", "topics/miscarriage-signs", "topics/back-ache", "topics/miscarriage-back-pain"]  # fmt: skip
 
 
-def test_every_shipped_language_has_both_domains() -> None:
-    found = {(path.parts[-3], path.stem) for path in CATALOGS}
-    assert found >= {(name, domain) for name in SHIPPED for domain in ("interface", "content")}
+def test_every_shipped_language_has_an_interface_catalog_and_one_catalog_per_page() -> None:
+    templates = ROOT / "locales" / CONTENT_FOLDER
+    pages = {key_of(path, templates) for path in templates.rglob("*.pot")}
+    assert len(pages) == len(PAGES)
+    for name in SHIPPED:
+        assert catalog_path(ROOT / "locales", name, "interface").exists()
+        assert {page for page in pages if page_catalog_path(ROOT / "locales", name, page).exists()} == pages
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: f"{path.parts[-3]}/{path.name}")
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.relative_to(ROOT / "locales").as_posix())
 def test_catalog_is_complete_and_passes_babels_checks(path: Path) -> None:
     with path.open("rb") as file:
         catalog = read_po(file)
@@ -42,11 +53,11 @@ def test_catalog_is_complete_and_passes_babels_checks(path: Path) -> None:
             assert all(forms), f"{path}:{message.lineno} is not translated"
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: f"{path.parts[-3]}/{path.name}")
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.relative_to(ROOT / "locales").as_posix())
 def test_plural_forms_header_agrees_with_cldr(path: Path) -> None:
     with path.open("rb") as file:
         catalog = read_po(file)
-    locale = Locale.parse(code_from_catalog_name(path.parts[-3]), sep="-")
+    locale = Locale.parse(code_from_catalog_name(locale_of(path)), sep="-")
     assert plural_forms_mismatch(catalog.plural_forms, locale) is None
 
 
@@ -66,7 +77,7 @@ def test_arabic_plurals_follow_cldr(client: TestClient, count: int, form: int) -
     site = client.app.state.holder.site  # type: ignore[attr-defined]
     translator = site.translator(Language.from_code("ar"))
     singular, plural = "This topic has %(count)s article.", "This topic has %(count)s articles."
-    forms = site.tables["ar"]["interface"].plural[singular]
+    forms = site.interface_tables["ar"].plural[singular]
     assert len(forms) == 6
     assert str(translator.ngettext(singular, plural, count, {"count": count})) == forms[form] % {"count": count}
     assert Locale("ar").plural_form(count) == ["zero", "one", "two", "few", "many", "other"][form]
@@ -74,7 +85,7 @@ def test_arabic_plurals_follow_cldr(client: TestClient, count: int, form: int) -
 
 def test_chinese_has_one_plural_form(client: TestClient) -> None:
     site = client.app.state.holder.site  # type: ignore[attr-defined]
-    assert len(site.tables["zh-Hans"]["interface"].plural["This topic has %(count)s article."]) == 1
+    assert len(site.interface_tables["zh-Hans"].plural["This topic has %(count)s article."]) == 1
 
 
 @pytest.mark.parametrize("language", sorted(code_from_catalog_name(name) for name in SHIPPED))
@@ -96,7 +107,7 @@ def test_every_page_reads_fully_translated(client: TestClient, language: str, pa
 
 
 def test_provenance_names_the_source_revision_from_the_catalog(client: TestClient) -> None:
-    with (ROOT / "locales/fr/LC_MESSAGES/content.po").open("rb") as file:
+    with page_catalog_path(ROOT / "locales", "fr", "back-pain-miscarriage").open("rb") as file:
         revision = read_po(file).creation_date
     from babel.dates import format_date
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from server.core.catalogs import EMPTY, cldr_plural_forms, load_table
+from server.core.catalogs import EMPTY, cldr_plural_forms, load_table, page_catalog_path
+from server.core.content import load_page
 from server.core.languages import Language
 from server.core.translation import Translator
 from server.tools.check import check_all
@@ -30,7 +31,14 @@ READ_ABOUT = "Read about [back pain as a warning sign of miscarriage](page:back-
 
 
 def broken_site(site_copy: Path, lang: str, domain: str, body: str, plural: str | None = None) -> Path:
+    """A catalog with `body` after its header: the interface's, or (domain "content") the msgid's page's."""
     path = site_copy / f"locales/{lang}/LC_MESSAGES/{domain}.po"
+    if domain == "content":
+        found = re.search(r'^msgid "(.*)"$', body, re.M)
+        message = found.group(1).replace('\\"', '"') if found else ""
+        pages = [load_page(path) for path in (site_copy / "content").rglob("*.md")]
+        key = next((page.key for page in pages if message in {block.text for block in page.blocks}), "index")
+        path = page_catalog_path(site_copy / "locales", lang, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         HEADER.format(lang=lang, plural=plural or PLURALS.get(lang, PLURALS["fr"])) + body, encoding="utf-8"
@@ -204,7 +212,7 @@ def test_forms_for_exactly_one_count_may_leave_out_the_number(site_copy: Path) -
     assert [p for p in problems_for(site_copy) if p.startswith(f"{path}:")] == []
     # and the site shows them, as check promised
     arabic = Language.from_code("ar")
-    translator = Translator(arabic, Language.from_code("en"), load_table(path), EMPTY)
+    translator = Translator(arabic, Language.from_code("en"), load_table(path), lambda page: EMPTY)
     shown = [str(translator.ngettext(*TOPIC_IDS, count, {"count": count})) for count in (0, 1, 2)]
     assert shown == list(forms[:3])
 
@@ -223,7 +231,7 @@ def test_images_must_be_the_englishs_and_local(site_copy: Path) -> None:
     page.write_text(
         page.read_text() + "\nSee ![a chart](/static/chart.png).\n\nAnd ![x](https://tracker.example/p.gif).\n"
     )
-    with (site_copy / "locales/content.pot").open("a", encoding="utf-8") as template:
+    with (site_copy / "locales/content/terms.pot").open("a", encoding="utf-8") as template:
         template.write('\nmsgid "See ![a chart](/static/chart.png)."\nmsgstr ""\n')
     body = 'msgid "See ![a chart](/static/chart.png)."\nmsgstr "Voir ![un graphique](https://tracker.example/p.gif)."\n'
     path = broken_site(site_copy, "fr", "content", body)

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from server.core.content import load_page
 from server.tools.check import check_all
 
-from .conftest import repository_settings, write_catalog
+from .conftest import repository_settings, write_catalog, write_content
 
 ARTICLE = "back-pain-third-trimester"
 HOSTILE = ["nplurals=3; plural=(n/0);", "nplurals=3; plural=(n%0);", "nplurals=3; plural=n+5;", "nplurals=3; plural=(;"]
@@ -22,7 +22,7 @@ def french_catalogs(site_copy: Path, plural_forms: str) -> Path:
     disclaimer = load_page(site_copy / "content/medical-information.md")
     messages: dict[str, str | tuple[str, ...]] = {block.text: "FR " + block.text for block in page.required_blocks}
     messages.update({block.text: "FR " + block.text for block in disclaimer.blocks[:2]})
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     interface = site_copy / "locales/fr/LC_MESSAGES/interface.po"
     write_catalog(
         interface,

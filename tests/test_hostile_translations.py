@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from server.core.catalogs import page_catalog_path
 from server.core.site import Site
 
-from .conftest import required_messages, write_catalog
+from .conftest import required_messages, write_catalog, write_content
 
 ARTICLE = "back-pain-third-trimester"
 HEADING = "Why it happens"  # a heading of ARTICLE
@@ -26,7 +27,7 @@ def publishable(site_copy: Path) -> dict[str, str]:
 def french_client(
     site_copy: Path, make_client: Callable[..., TestClient], content: dict[str, str], interface: dict[str, str]
 ) -> TestClient:
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", publishable(site_copy) | content)
+    write_content(site_copy, "fr", publishable(site_copy) | content)
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/interface.po", "fr", interface)
     return make_client()
 
@@ -112,7 +113,7 @@ def test_a_rejected_translation_is_logged_once_with_file_line_and_why(
     assert client.get(f"/fr/{ARTICLE}").status_code == 200
     client.get("/fr/topics/back-ache")  # another page with the same interface message
     interface = site_copy / "locales/fr/LC_MESSAGES/interface.po"
-    content = site_copy / "locales/fr/LC_MESSAGES/content.po"
+    content = page_catalog_path(site_copy / "locales", "fr", ARTICLE)
     records = [record.getMessage() for record in caplog.records if record.name == "server.core.translation"]
     skip = [message for message in records if message.startswith(f"{interface}:{msgstr_line(interface, '%r')}: ")]
     heading = [message for message in records if message.startswith(f"{content}:{msgstr_line(content, '<b>')}: ")]
@@ -123,9 +124,9 @@ def test_a_rejected_translation_is_logged_once_with_file_line_and_why(
 def test_the_translator_lists_the_current_rejections(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
     client = french_client(site_copy, make_client, {HEADING: "Pourquoi \u202ecela"}, {SKIP: "Aller %-9s"})
     site: Site = client.app.state.holder.site  # type: ignore[attr-defined]
-    rejections = site.translator(site.language("fr")).rejections  # type: ignore[arg-type]
+    rejections = site.translator(site.language("fr")).rejections(ARTICLE)  # type: ignore[union-attr]
     assert sorted((Path(rejection.path).name, rejection.message) for rejection in rejections) == [
-        ("content.po", HEADING),
+        (f"{ARTICLE}.po", HEADING),
         ("interface.po", SKIP),
     ]
     assert all(rejection.lineno > 1 and rejection.reason for rejection in rejections)

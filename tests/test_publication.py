@@ -9,8 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
+from server.core.catalogs import page_catalog_path
 from server.core.site import Site
-from server.core.stats import catalog_locations, format_status, translation_status
+from server.core.stats import format_status, translation_status
 from server.tools.cli import main
 from server.tools.workflow import update
 
@@ -64,19 +65,16 @@ def test_after_update_the_edit_is_fuzzy_and_the_page_needs_review(repo_copy: Pat
 
 
 def test_stats_lists_what_blocks_publication_with_file_and_line(repo_copy: Path) -> None:
-    po = repo_copy / "locales/fr/LC_MESSAGES/content.po"
+    po = page_catalog_path(repo_copy / "locales", "fr", "medical-information")  # the disclaimer's catalog
     text = po.read_text(encoding="utf-8")
     disclaimer_title = re.search(r'msgid "Medical information"\nmsgstr "([^"]+)"', text)
     assert disclaimer_title is not None
     po.write_text(text.replace(disclaimer_title.group(0), 'msgid "Medical information"\nmsgstr ""'), encoding="utf-8")
     site = Site.load(settings_for(repo_copy))
     statuses = translation_status(site)
-    report = format_status(statuses, {"fr": catalog_locations(site, "fr")})
-    line = next(
-        n
-        for n, row in enumerate(po.read_text(encoding="utf-8").splitlines(), 1)
-        if row == 'msgid "Medical information"'
-    )
+    report = format_status(statuses)
+    msgid_line = po.read_text(encoding="utf-8").splitlines().index('msgid "Medical information"') + 1
+    line = msgid_line + 1  # its msgstr, where the translation goes
     role = r"\(title of medical-information, shown beside every article\)"
     assert re.search(
         rf"^{re.escape(str(po))}:{line}: blocks back-pain-miscarriage {role}",

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
+from server.core.catalogs import page_catalog_path
 from server.core.content import load_page
 
-from .conftest import write_catalog
+from .conftest import write_catalog, write_content
 
 TITLE = "Back Pain in the Third Trimester"
 URL = "/fr/back-pain-third-trimester"
@@ -25,9 +27,13 @@ def french(site_copy: Path, title: str) -> dict[str, str]:
     return messages
 
 
+def article_catalog(site_copy: Path, language: str = "fr") -> Path:
+    return page_catalog_path(site_copy / "locales", language, "back-pain-third-trimester")
+
+
 def test_an_edited_catalog_shows_on_the_next_load(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
-    po = site_copy / "locales/fr/LC_MESSAGES/content.po"
-    write_catalog(po, "fr", french(site_copy, "Mal de dos au troisième trimestre"))
+    write_content(site_copy, "fr", french(site_copy, "Mal de dos au troisième trimestre"))
+    po = article_catalog(site_copy)
     client = make_client(reload=True)
     assert "Mal de dos au troisième trimestre" in client.get(URL).text
     write_catalog(po, "fr", french(site_copy, "Douleurs dorsales au troisième trimestre"))
@@ -39,7 +45,7 @@ def test_a_new_language_folder_appears_without_a_restart(
 ) -> None:
     client = make_client(reload=True)
     assert client.get("/fr/").status_code == 404
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
+    write_content(site_copy, "fr", french(site_copy, "Titre"))
     assert client.get(URL).status_code == 200
 
 
@@ -50,8 +56,8 @@ def test_a_new_language_folder_appears_without_a_restart(
 def test_a_broken_catalog_keeps_the_last_good_version(
     site_copy: Path, make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture, breakage: str
 ) -> None:
-    po = site_copy / "locales/fr/LC_MESSAGES/content.po"
-    write_catalog(po, "fr", french(site_copy, "Bon titre"))
+    write_content(site_copy, "fr", french(site_copy, "Bon titre"))
+    po = article_catalog(site_copy)
     client = make_client(reload=True)
     assert "Bon titre" in client.get(URL).text
     if breakage == "syntax":
@@ -63,7 +69,7 @@ def test_a_broken_catalog_keeps_the_last_good_version(
         po.mkdir()  # reading a directory fails even as root, unlike a chmod
     else:
         po.write_bytes(b"\xff\xfe\x00garbage")
-    with caplog.at_level(logging.ERROR, logger="server.core.site"):
+    with caplog.at_level(logging.ERROR, logger="server.core.catalogs"):
         response = client.get(URL)
     assert response.status_code == 200
     assert "Bon titre" in response.text
@@ -84,7 +90,7 @@ def test_a_broken_catalog_at_start_up_serves_the_source_language(
     po = site_copy / "locales/fr/LC_MESSAGES/interface.po"
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Language"\nmsgstr "Langue\n', encoding="utf-8")
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
+    write_content(site_copy, "fr", french(site_copy, "Titre"))
     with caplog.at_level(logging.ERROR, logger="server.core.site"):
         client = make_client()
     assert any(f"{po}:2: invalid PO syntax" in record.getMessage() for record in caplog.records)
@@ -95,8 +101,8 @@ def test_a_broken_catalog_at_start_up_serves_the_source_language(
 
 def test_compiled_mo_files_are_never_read(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
     """A truncated .mo (which makes Python's gettext raise struct.error) cannot matter: we read .po."""
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre du .po"))
-    (site_copy / "locales/fr/LC_MESSAGES/content.mo").write_bytes(b"\xde\x12\x04\x95\x00")
+    write_content(site_copy, "fr", french(site_copy, "Titre du .po"))
+    article_catalog(site_copy).with_suffix(".mo").write_bytes(b"\xde\x12\x04\x95\x00")
     assert "Titre du .po" in make_client().get(URL).text
 
 
@@ -127,17 +133,34 @@ def test_a_broken_template_keeps_the_last_good_templates(
     assert any("not_found.html" in record.getMessage() for record in caplog.records)
 
 
-def test_without_reload_changes_are_picked_up_after_the_interval(
+def test_without_reload_a_background_task_picks_changes_up_after_the_interval(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
-    client = make_client(reload=False, reload_interval=0.0)
     page = site_copy / "content/terms.md"
+    with make_client(reload=False, reload_interval=0.05) as client:  # `with`: the app's lifespan runs its watcher
+        assert "Terms and conditions" in client.get("/en/terms").text
+        page.write_text(page.read_text().replace("Terms and conditions", "Terms of service", 1))
+        deadline = time.monotonic() + 10
+        while "Terms of service" not in client.get("/en/terms").text:
+            assert time.monotonic() < deadline, "the change was never picked up"
+            time.sleep(0.05)
+
+
+def test_reading_the_current_site_never_touches_the_files(
+    site_copy: Path, make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests only read `holder.site`; looking for changes is the background task's job (or --reload's)."""
+    client = make_client(reload=False, reload_interval=3600)
+    page = site_copy / "content/terms.md"
+    client.get("/en/terms")
     page.write_text(page.read_text().replace("Terms and conditions", "Terms of service", 1))
+    assert "Terms and conditions" in client.get("/en/terms").text
+    assert client.app.state.holder.refresh()  # type: ignore[attr-defined]
     assert "Terms of service" in client.get("/en/terms").text
 
 
 def test_the_server_never_writes_to_content_or_locales(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Titre"))
+    write_content(site_copy, "fr", french(site_copy, "Titre"))
     before = {path: path.read_bytes() for path in site_copy.rglob("*") if path.is_file()}
     client = make_client(reload=True)
     for url in ("/", URL, "/en/", "/fr/translation-status", "/sitemap.xml", "/choose-language/fr/"):
@@ -147,59 +170,106 @@ def test_the_server_never_writes_to_content_or_locales(site_copy: Path, make_cli
 
 
 def test_a_reload_re_renders_only_what_changed(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
-    po = site_copy / "locales/fr/LC_MESSAGES/content.po"
     messages = french(site_copy, "Premier titre")
-    write_catalog(po, "fr", messages)
-    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", {**messages, TITLE: "Rückenschmerzen"})
+    write_content(site_copy, "fr", messages)
+    write_content(site_copy, "de", {**messages, TITLE: "Rückenschmerzen"})
     client = make_client(reload=True)
-    holder = client.app.state.holder  # type: ignore[attr-defined]
-    for url in ("/en/back-pain-third-trimester", "/de/back-pain-third-trimester", URL):
+    store = client.app.state.store  # type: ignore[attr-defined]
+    urls = {
+        ("page", "en", "back-pain-third-trimester"): "/en/back-pain-third-trimester",
+        ("page", "de", "back-pain-third-trimester"): "/de/back-pain-third-trimester",
+        ("page", "fr", "back-pain-third-trimester"): URL,
+        ("page", "fr", "privacy"): "/fr/privacy",  # not published in French: the "not yet available" page
+        ("page", "fr", "terms"): "/fr/terms",
+    }
+    for url in urls.values():
         client.get(url)
-    before = dict(holder.site.rendered)
+    before = {key: store.get(key) for key in urls}
+    assert all(before.values())
     messages["Why it happens"] = "Pourquoi"  # not a required block: publication is unchanged
-    write_catalog(po, "fr", messages)
+    write_catalog(article_catalog(site_copy), "fr", messages)
     assert "Pourquoi" in client.get(URL).text
-    after = holder.site.rendered
-    unchanged = [key for key in before if key[1] in ("en", "de")]
-    assert unchanged and all(after.get(key) is before[key] for key in unchanged)
-    assert all(key not in after or after[key] is not before[key] for key in before if key[1] == "fr")
+    kept = [key for key in urls if store.get(key) is before[key]]
+    # only the French article showed that catalog; the other pages and languages are served as stored
+    assert sorted(kept) == sorted(key for key in urls if key != ("page", "fr", "back-pain-third-trimester"))
 
     (site_copy / "templates/_head_links.html").write_text(
         (site_copy / "templates/_head_links.html").read_text() + "\n<!-- changed -->\n"
     )
     client.get(URL)
-    assert not any(holder.site.rendered.get(key) is before[key] for key in unchanged)
+    assert not any(store.get(key) is before[key] for key in urls)  # every page shows the templates
 
 
-def test_a_reload_during_a_request_never_stores_the_old_page_in_the_new_site(
+def test_a_title_shown_on_other_pages_drops_them_when_it_changes(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    """Every stored response declares what it showed: here, the article's title on the topic page and the sitemap."""
+    everything = {block.text: "DE " + block.text for path in (site_copy / "content").rglob("*.md")
+                  for block in load_page(path).blocks}  # fmt: skip
+    write_content(site_copy, "de", {**everything, TITLE: "Rückenschmerzen"})
+    client = make_client(reload=True)
+    store = client.app.state.store  # type: ignore[attr-defined]
+    topic = next(
+        f"/de/topics/{slug}"
+        for slug in ("back-ache", "miscarriage-signs", "miscarriage-back-pain")
+        if "back-pain-third-trimester" in client.get(f"/de/topics/{slug}").text
+    )
+    client.get("/sitemap.xml")
+    sitemap = store.get(("sitemap", 0))
+    client.get("/de/terms")
+    home = store.get(("page", "de", "index"))
+    terms = store.get(("page", "de", "terms"))
+    article = load_page(site_copy / "content/back-pain-third-trimester.md")
+    retitled = {block.text: everything[block.text] for block in article.blocks} | {TITLE: "Kreuzschmerzen"}
+    write_catalog(article_catalog(site_copy, "de"), "de", retitled)  # only the article's catalog changes
+    assert "Kreuzschmerzen" in client.get(topic).text
+    assert terms is not None and store.get(("page", "de", "terms")) is terms  # shows nothing of the article
+    assert store.get(("sitemap", 0)) is sitemap  # it shows where pages are published, not their titles
+    assert home is None or store.get(("page", "de", "index")) is not home
+    reviews = site_copy / "locales/de/reviews.toml"
+    records = reviews.read_text(encoding="utf-8").split("\n\n")
+    reviews.write_text("\n\n".join(r for r in records if 'page = "back-pain-third-trimester"' not in r), "utf-8")
+    assert client.get("/de/back-pain-third-trimester").status_code == 404  # unpublished: no review
+    assert store.get(("sitemap", 0)) is None
+    assert store.get(("page", "de", "terms")) is terms
+    assert "/de/back-pain-third-trimester" not in client.get("/sitemap.xml").text
+
+
+def test_a_reload_during_a_request_never_stores_the_old_page(
     make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server.render import responses
     from server.core.site import Site
+    from server.render import responses
 
     client = make_client()
     holder = client.app.state.holder  # type: ignore[attr-defined]
-    reloaded = Site.load(holder.settings, previous=holder.site, static_urls=holder.static_urls)
-    render = responses.page_body
+    store = client.app.state.store  # type: ignore[attr-defined]
+    reloaded = Site.load(holder.settings, previous=holder.site, static_urls=holder.static_urls, changed=set())
+    render = responses.page_response
 
     def render_while_a_reload_lands(site: Site, language: object, page: object) -> object:
-        body = render(site, language, page)
-        holder._site = reloaded  # the reload swaps the site in while this request is being answered
-        return body
+        rendered = render(site, language, page)  # type: ignore[arg-type]
+        # the reload swaps the new site in (and drops what changed) while this request is being answered
+        store.invalidate(frozenset(), reloaded.generation)
+        holder.site = reloaded
+        return rendered
 
-    monkeypatch.setattr("server.web.views.page_body", render_while_a_reload_lands)
+    monkeypatch.setattr("server.web.views.page_response", render_while_a_reload_lands)
     assert client.get("/en/privacy").status_code == 200
-    assert "/en/privacy" not in reloaded.prepared  # the next request renders it from the new site
+    assert store.for_path("/en/privacy") is None  # the next request renders it from the new site
+    monkeypatch.undo()
+    assert client.get("/en/privacy").status_code == 200
+    assert store.for_path("/en/privacy") is not None
 
 
 def test_a_not_yet_available_page_shows_other_languages_current_titles(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
     client = make_client(reload=True)
-    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", german(site_copy, "Rückenschmerzen"))
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", {"Privacy policy": "Confidentialité"})
+    write_content(site_copy, "de", german(site_copy, "Rückenschmerzen"))
+    write_content(site_copy, "fr", {"Privacy policy": "Confidentialité"})
     assert "Rückenschmerzen" in client.get(URL).text  # French is not published: the page lists the German
-    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", german(site_copy, "Kreuzschmerzen"))
+    write_content(site_copy, "de", german(site_copy, "Kreuzschmerzen"))
     page = client.get(URL).text
     assert "Kreuzschmerzen" in page and "Rückenschmerzen" not in page
 
@@ -207,7 +277,7 @@ def test_a_not_yet_available_page_shows_other_languages_current_titles(
 def test_a_removed_review_record_unpublishes_the_page_on_the_next_load(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", french(site_copy, "Mal de dos"))
+    write_content(site_copy, "fr", french(site_copy, "Mal de dos"))
     client = make_client(reload=True)
     assert client.get(URL).status_code == 200
     (site_copy / "locales/fr/reviews.toml").write_text("", encoding="utf-8")

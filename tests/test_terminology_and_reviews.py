@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
+from server.core.catalogs import page_catalog_path
 from server.core.content import load_page
 from server.core.reviews import english_fingerprint
 from server.tools.check import check_all
@@ -39,7 +40,7 @@ def test_the_shipped_catalogs_glossaries_and_reviews_pass_check() -> None:
 
 
 def test_a_forbidden_rendering_of_a_safety_term_is_an_error_at_its_line(repo_copy: Path) -> None:
-    po = repo_copy / "locales/ar/LC_MESSAGES/content.po"
+    po = page_catalog_path(repo_copy / "locales", "ar", ARTICLE)
     line = replace_in(po, 'msgstr "هل ألم الظهر علامة تحذيرية على الإجهاض التلقائي؟"',
                       'msgstr "هل ألم الظهر علامة تحذيرية على الإجهاض؟"')  # the bare word for abortion  # fmt: skip
     found = problems(repo_copy)
@@ -51,7 +52,7 @@ def test_a_forbidden_rendering_of_a_safety_term_is_an_error_at_its_line(repo_cop
 
 
 def test_a_term_rendered_without_any_approved_form_is_reported(repo_copy: Path) -> None:
-    po = repo_copy / "locales/fr/LC_MESSAGES/content.po"
+    po = page_catalog_path(repo_copy / "locales", "fr", ARTICLE)
     text = po.read_text(encoding="utf-8")
     line_text = next(line for line in text.splitlines() if line.startswith("msgstr") and "fausse couche" in line)
     line = replace_in(po, line_text, line_text.replace("fausse couche", "perte de grossesse"))
@@ -65,7 +66,7 @@ def test_a_non_safety_term_is_a_warning_not_an_error(repo_copy: Path) -> None:
     entries = text.split("\n\n")
     entry = next(entry for entry in entries if 'msgid "miscarriage"' in entry)
     glossary.write_text(text.replace(entry, entry.replace("#, safety\n", "")), encoding="utf-8")
-    po = repo_copy / "locales/fr/LC_MESSAGES/content.po"
+    po = page_catalog_path(repo_copy / "locales", "fr", ARTICLE)
     line_text = next(line for line in po.read_text(encoding="utf-8").splitlines() if "fausse couche" in line)
     replace_in(po, line_text, line_text.replace("fausse couche", "perte de grossesse"))
     found = [p for p in problems(repo_copy) if "glossary" in p and "'miscarriage'" in p]
@@ -173,14 +174,14 @@ def test_the_review_view_exists_only_in_review_mode(repo_copy: Path) -> None:
     # every block, in page order, then the disclaimer's title and summary shown beside the article
     assert rows == [str(number) for number in range(1, len(page.blocks) + 3)]
     assert '<td lang="en" dir="ltr">' in html and '<td lang="fr" dir="ltr">' in html
-    assert re.search(r"locales/fr/LC_MESSAGES/content\.po:\d+</code>", html)
+    assert re.search(rf"locales/fr/LC_MESSAGES/content/{ARTICLE}\.po:\d+</code>", html)
     assert 'Glossary: <span class="term">miscarriage → fausse couche' in html
     assert f'href="/review/de/{ARTICLE}#block-3"' in html  # the same block in another language
     assert "safety advice" in html
 
 
 def test_the_review_view_shows_why_a_translation_falls_back(repo_copy: Path) -> None:
-    po = repo_copy / "locales/fr/LC_MESSAGES/content.po"
+    po = page_catalog_path(repo_copy / "locales", "fr", ARTICLE)
     line_text = next(line for line in po.read_text(encoding="utf-8").splitlines() if "fausse couche" in line)
     replace_in(po, line_text, line_text[:-1] + ' <b>gras</b>"')
     html = TestClient(create_app(settings_for(repo_copy, review_mode=True))).get(f"/review/fr/{ARTICLE}").text

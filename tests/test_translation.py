@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from server.core.content import load_page
 
-from .conftest import required_messages, write_catalog
+from .conftest import required_messages, write_catalog, write_content
 
 ARTICLE = "back-pain-third-trimester"
 
@@ -19,7 +19,7 @@ def test_untranslated_block_falls_back_to_english_marked_with_lang(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
     messages = required_messages(site_copy, ARTICLE)
-    write_catalog(site_copy / "locales/ar/LC_MESSAGES/content.po", "ar", messages)
+    write_content(site_copy, "ar", messages)
     html = make_client().get(f"/ar/{ARTICLE}").text
     assert '<html lang="ar" dir="rtl">' in html
     # an untranslated paragraph is English, and says so, with its direction
@@ -34,7 +34,7 @@ def test_fuzzy_translation_is_not_used(site_copy: Path, make_client: Callable[..
     messages = required_messages(site_copy, ARTICLE)
     heading = "Why it happens"
     messages[heading] = "Pourquoi (à revoir)"
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages, fuzzy=(heading,))
+    write_content(site_copy, "fr", messages, fuzzy=(heading,))
     html = make_client().get(f"/fr/{ARTICLE}").text
     assert "à revoir" not in html
     assert '<h2 lang="en" dir="ltr">Why it happens</h2>' in html
@@ -44,7 +44,7 @@ def test_complete_page_has_no_fallback_notice(site_copy: Path, make_client: Call
     page = load_page(site_copy / f"content/{ARTICLE}.md")
     messages = required_messages(site_copy, ARTICLE)
     messages.update({block.text: "FR " + block.text for block in page.blocks})
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     pot_messages = ["Related articles", "Topics", "Skip to main content"]
     write_catalog(site_copy / "locales/fr/LC_MESSAGES/interface.po", "fr", {m: "FR " + m for m in pot_messages})
     html = make_client().get(f"/fr/{ARTICLE}").text
@@ -60,7 +60,7 @@ def test_page_missing_a_required_block_is_not_published(
     messages = required_messages(site_copy, ARTICLE)
     callout = next(text for text in messages if text.startswith("Contact your midwife"))
     del messages[callout]
-    write_catalog(site_copy / "locales/de/LC_MESSAGES/content.po", "de", messages)
+    write_content(site_copy, "de", messages)
     client = make_client()
     response = client.get(f"/de/{ARTICLE}")
     assert response.status_code == 404
@@ -78,7 +78,7 @@ def test_translated_markup_is_never_injected_nor_shown(site_copy: Path, make_cli
     messages = required_messages(site_copy, ARTICLE)
     messages["Why it happens"] = '<script>alert("x")</script> Pourquoi'
     messages["Wear flat shoes, which spread your weight more evenly."] = '<img src=x onerror="alert(1)"> chaussures'
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     write_catalog(
         site_copy / "locales/fr/LC_MESSAGES/interface.po",
         "fr",
@@ -98,7 +98,7 @@ def test_a_translation_with_changed_links_falls_back_to_the_source(
     messages = required_messages(site_copy, ARTICLE) | required_messages(site_copy, "back-pain-miscarriage")
     source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
     messages[source] = "Lire [ceci](javascript:alert(1))."
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     html = make_client().get(f"/fr/{ARTICLE}").text
     assert "javascript:" not in html
     assert '<p lang="en" dir="ltr">Read about <a href="/fr/back-pain-miscarriage">' in html
@@ -108,7 +108,7 @@ def test_wrong_placeholder_falls_back_instead_of_failing(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
     messages = required_messages(site_copy, ARTICLE)
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     write_catalog(
         site_copy / "locales/fr/LC_MESSAGES/interface.po",
         "fr",
@@ -131,7 +131,7 @@ def test_links_in_content_point_to_the_same_language(site_copy: Path, make_clien
     messages = required_messages(site_copy, ARTICLE) | required_messages(site_copy, "back-pain-miscarriage")
     source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
     messages[source] = "Lire [l'article](page:back-pain-miscarriage)."
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     html = make_client().get(f"/fr/{ARTICLE}").text
     assert '<p>Lire <a href="/fr/back-pain-miscarriage">l\'article</a>.</p>' in html
 
@@ -142,7 +142,7 @@ def test_links_to_a_page_not_published_in_the_language_go_to_the_english_page(
     messages = required_messages(site_copy, ARTICLE)  # the other article stays untranslated
     source = "Read about [back pain as a warning sign of miscarriage](page:back-pain-miscarriage)."
     messages[source] = "Lire [l'article](page:back-pain-miscarriage)."
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", messages)
+    write_content(site_copy, "fr", messages)
     client = make_client()
     html = client.get(f"/fr/{ARTICLE}").text
     # a link in the text says, like the lists, that it leads to the English page
@@ -167,7 +167,7 @@ def test_links_to_a_page_not_published_in_the_language_go_to_the_english_page(
 def test_the_unavailable_pages_home_link_never_points_to_itself(
     site_copy: Path, make_client: Callable[..., TestClient]
 ) -> None:
-    write_catalog(site_copy / "locales/fr/LC_MESSAGES/content.po", "fr", required_messages(site_copy, ARTICLE))
+    write_content(site_copy, "fr", required_messages(site_copy, ARTICLE))
     client = make_client()
     unavailable = client.get("/fr/")  # the French home page is not translated
     assert unavailable.status_code == 404
@@ -180,6 +180,6 @@ def test_counts_are_formatted_for_the_language() -> None:
     from server.core.languages import Language
     from server.core.translation import Translator
 
-    translator = Translator(Language.from_code("de"), Language.from_code("en"), EMPTY, EMPTY)
+    translator = Translator(Language.from_code("de"), Language.from_code("en"), EMPTY, lambda page: EMPTY)
     shown = translator.ngettext("%(count)s article", "%(count)s articles", 1234, {"count": 1234})
     assert str(shown) == "1.234 articles"

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from server import create_app
 from server.core.content import load_page
 
-from .conftest import ROOT, repository_settings, write_catalog
+from .conftest import ROOT, repository_settings, write_catalog, write_content
 
 PAGES = ["/en/", "/en/back-pain-miscarriage", "/en/back-pain-third-trimester", "/en/medical-information",
          "/en/privacy", "/en/terms", "/en/accessibility", "/en/topics/miscarriage-signs",
@@ -25,7 +25,7 @@ def spanish_site(site_copy: Path, make_client: Callable[..., TestClient], **chan
     for path in (site_copy / "content").rglob("*.md"):
         for block in load_page(path).blocks:
             messages[block.text] = "ES: " + block.text
-    write_catalog(site_copy / "locales/es/LC_MESSAGES/content.po", "es", messages)
+    write_content(site_copy, "es", messages)
     return make_client(**changes)
 
 
@@ -297,8 +297,8 @@ def test_bengali_pages_write_numbers_in_bengali_digits(client: TestClient) -> No
 def test_a_sitemap_beyond_the_protocols_limits_becomes_an_index(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server.render import sitemap
     from server.core.site import Site
+    from server.render import sitemap
 
     site: Site = client.app.state.holder.site  # type: ignore[attr-defined]
     whole = sitemap.sitemap_parts(site)

@@ -233,6 +233,8 @@ def build_table(catalog: Catalog, path: Path, text: str = "") -> MessageTable:
     rejected: dict[str, Rejection] = {}
     drafts: dict[str, str] = {}
     entry_lines: dict[str, int] = {}
+    # the rules differ by domain (interface: placeholders filled in; content: Markdown, links, images)
+    domain = "interface" if path.name == "interface.po" else "content"
     plural_index = plural_index_function(catalog, path)
     one_count_forms = forms_for_one_count(plural_index)
     lines = msgstr_lines(text)
@@ -254,10 +256,10 @@ def build_table(catalog: Catalog, path: Path, text: str = "") -> MessageTable:
             reasons = [
                 (index, reason)
                 for index, form in enumerate(forms)
-                for reason in mistakes(message.id[1], form, path.stem, may_omit_placeholders=index in one_count_forms)
+                for reason in mistakes(message.id[1], form, domain, may_omit_placeholders=index in one_count_forms)
             ]
         elif isinstance(message.string, str) and message.string:
-            reasons = [(0, reason) for reason in mistakes(message.id, message.string, path.stem)]
+            reasons = [(0, reason) for reason in mistakes(message.id, message.string, domain)]
         else:
             continue
         if reasons:

@@ -37,6 +37,7 @@ class Block:
     comments: tuple[str, ...] = ()
     is_required: bool = False  # a page is published in a language only if these are translated
     is_callout: bool = False  # safety-critical advice, shown as a call-out
+    page: str = ""  # the key of the page it belongs to (`key_for`): which catalog translates it
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ class Page:
     related: tuple[str, ...]
     reviewed: datetime.date | None
     path: str
+
+    @property
+    def key(self) -> str:
+        """What its catalogs and review records are named after (`key_for`)."""
+        return key_for(self.kind, self.slug)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -158,12 +164,14 @@ def parse_page(source: str, path: Path | str) -> Page:
     if reviewed is not None and not isinstance(reviewed, datetime.date):
         raise ContentError(path, _front_matter_line(source, "reviewed"), "reviewed must be a date (2026-01-31)")
     where = f"page {slug}"
+    key = key_for(kind, slug)
     title = Block(
         "title",
         msgid(front["title"]),
         _front_matter_line(source, "title"),
         comments=(f"{where}: title",),
         is_required=True,
+        page=key,
     )
     summary = Block(
         "summary",
@@ -171,13 +179,14 @@ def parse_page(source: str, path: Path | str) -> Page:
         _front_matter_line(source, "summary"),
         comments=(f"{where}: summary",),
         is_required=True,
+        page=key,
     )
     return Page(
         slug=slug,
         kind=kind,
         title=title,
         summary=summary,
-        body=parse_body(body, path, offset, where),
+        body=parse_body(body, path, offset, where, key),
         topics=_string_list(front, "topics", path),
         related=_string_list(front, "related", path),
         reviewed=reviewed,
@@ -185,7 +194,16 @@ def parse_page(source: str, path: Path | str) -> Page:
     )
 
 
-def parse_body(body: str, path: Path | str, offset: int, where: str) -> tuple[Node, ...]:
+def key_for(kind: str, slug: str) -> str:
+    """A page's key, which names its catalogs and review records: its slug, or `topics/<slug>` for a topic.
+
+    >>> key_for("topic", "back-ache"), key_for("article", "back-ache")
+    ('topics/back-ache', 'back-ache')
+    """
+    return f"topics/{slug}" if kind == "topic" else slug
+
+
+def parse_body(body: str, path: Path | str, offset: int, where: str, key: str = "") -> tuple[Node, ...]:
     """Blocks of a Markdown body. `<!-- TRANSLATORS: … -->` adds a note to the next block;
     `<!-- important -->` makes it a required, safety-critical call-out."""
     tokens = make_markdown().parse(body)
@@ -226,6 +244,7 @@ def parse_body(body: str, path: Path | str, offset: int, where: str) -> tuple[No
                 comments=(f"{where}: {describe}", *notes),
                 is_required=is_callout,
                 is_callout=is_callout,
+                page=key,
             )
             notes, is_callout = [], False
             if list_items is not None:

@@ -21,10 +21,10 @@ import datetime
 import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import Page
+from .content import Page, key_for
 
 REVIEWS_FILE = "reviews.toml"
 METHODS = {
@@ -54,12 +54,12 @@ class Review:
     methods: tuple[str, ...]
     english: str  # fingerprint
     notes: str
-    lineno: int
+    lineno: int = field(compare=False)  # where it is, for messages: moving it changes nothing it says
 
 
 def page_key(page: Page) -> str:
-    """How a review names a page: its slug, or `topics/<slug>` for a topic."""
-    return f"topics/{page.slug}" if page.kind == "topic" else page.slug
+    """How a review (and a catalog) names a page: its slug, or `topics/<slug>` for a topic."""
+    return key_for(page.kind, page.slug)
 
 
 def english_fingerprint(page: Page) -> str:

@@ -39,6 +39,9 @@ class Settings:
     contact_email: str = DEFAULT_CONTACT_EMAIL  # shown in the footer; set SITE_CONTACT_EMAIL
     review_mode: bool = False  # side-by-side review views; unreviewed translations shown; never for readers
     debug: bool = False
+    cache_dir: Path | None = None  # parsed pages kept between starts; None: parse every page at every start
+    store_bytes: int = 48 * 1024 * 1024  # responses kept rendered and compressed, per worker; least recently used go
+    catalog_cache: int = 2000  # parsed page catalogs kept per worker; others are read again when needed
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -58,6 +61,9 @@ class Settings:
             contact_email=environ.get("SITE_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
             review_mode=_flag(environ.get("SITE_REVIEW_MODE")),
             debug=_flag(environ.get("SITE_DEBUG")),
+            cache_dir=Path(environ["SITE_CACHE_DIR"]) if environ.get("SITE_CACHE_DIR") else root / ".cache",
+            store_bytes=int(environ.get("SITE_STORE_BYTES", str(48 * 1024 * 1024))),
+            catalog_cache=int(environ.get("SITE_CATALOG_CACHE", "2000")),
         )
         settings.validate()
         return settings
@@ -68,6 +74,8 @@ class Settings:
             raise ValueError(f"SITE_BASE_URL must start with http:// or https://, not {self.base_url!r}")
         if self.reload_interval < 0 or self.html_max_age < 0:
             raise ValueError("SITE_RELOAD_INTERVAL and SITE_HTML_MAX_AGE must not be negative")
+        if self.store_bytes < 0 or self.catalog_cache < 1:
+            raise ValueError("SITE_STORE_BYTES must not be negative and SITE_CATALOG_CACHE must be at least 1")
         for name in ("content_dir", "locales_dir", "templates_dir"):
             folder: Path = getattr(self, name)
             if not folder.is_dir():

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from jinja2 import Environment, TemplateSyntaxError
 
-from ..render.rendering import make_environment
 from .catalogs import (
-    DOMAINS,
+    CONTENT_FOLDER,
     EMPTY,
     CatalogError,
     MessageTable,
     catalog_path,
     load_table,
-    message_key,
     read_catalog,
     template_path,
 )
-from .content import ContentError, Page, load_page
+from .content import Block, ContentError, Page, key_for
 from .glossary import EMPTY_GLOSSARY, Glossary, glossary_path, load_glossary
 from .inline import link_targets
+from .inputs import Input, record, unrecorded
 from .languages import PSEUDO_LOCALES, Language, code_from_catalog_name
+from .page_cache import parse_pages
+from .page_catalogs import PageCatalogs
 from .pseudo import pseudo_table
-from .reviews import Review, ReviewError, english_fingerprint, load_reviews, page_key, reviews_path
+from .rendering import make_environment
+from .reviews import Review, ReviewError, english_fingerprint, load_reviews, reviews_path
 from .settings import Settings
 from .translation import Translator
 from .urls import HOME_SLUG
@@ -44,91 +46,162 @@ class ReviewState:
     review: Review | None
 
 
+class RecordedPages(Mapping[str, Page]):
+    """Pages by slug. Reading one records it as an input of the render in progress (inputs.py)."""
+
+    def __init__(self, pages: Mapping[str, Page], kind: str) -> None:
+        self._pages = dict(pages)
+        self._kind = kind  # "page" or "topic": how a slug becomes a key
+
+    def __getitem__(self, slug: str) -> Page:
+        record(("page", key_for(self._kind, slug)))  # also when missing: the page may be added later
+        return self._pages[slug]
+
+    def __contains__(self, slug: object) -> bool:
+        if isinstance(slug, str):
+            record(("page", key_for(self._kind, slug)))
+        return slug in self._pages
+
+    def __iter__(self) -> Iterator[str]:
+        record(("pages",))
+        return iter(self._pages)
+
+    def __len__(self) -> int:
+        record(("pages",))
+        return len(self._pages)
+
+    def unrecorded(self) -> Mapping[str, Page]:
+        """The pages, read without recording: for tools and for deciding what a reload changed."""
+        return self._pages
+
+
 @dataclass(frozen=True)
 class Site:
     settings: Settings
     source: Language
     languages: tuple[Language, ...]  # the source language first
-    pages: Mapping[str, Page]  # home, articles and pages, by slug
-    topics: Mapping[str, Page]
-    tables: Mapping[str, Mapping[str, MessageTable]]  # language code -> domain -> table
+    pages: RecordedPages  # home, articles and pages, by slug
+    topics: RecordedPages
     interface_template: Catalog  # the interface .pot: every interface message
-    content_messages: frozenset[str]  # every message of the content .pot: what translators were asked for
+    interface_tables: Mapping[str, MessageTable]  # language code -> its interface translations
+    catalogs: PageCatalogs  # each page's content translations, read on first use
     reviews: Mapping[str, Mapping[str, Review]]  # language code -> page key -> its latest recorded review
     glossaries: Mapping[str, Glossary]  # language code -> approved terminology
     environment: Environment
-    problems: tuple[str, ...] = field(default=())
-    # What each part was built from: "source" (content, templates, .pot) and each language's catalogs.
-    digests: Mapping[str, str] = field(default_factory=dict)
-    # Responses rendered from this site, by key; a reload makes a new Site and so a new store.
-    rendered: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
-    # Those responses as raw ASGI messages, by URL path for the fast path (caching.Prepared).
-    prepared: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    load_problems: tuple[str, ...] = field(default=())
+    generation: int = 0  # counts reloads: a response rendered from an older site is never stored
+    # (language code, page key) -> whether published, decided once per site; kept across reloads for the
+    # pages whose inputs did not change (changes_since)
+    publication: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(
-        cls, settings: Settings, previous: Site | None = None, static_urls: Mapping[str, str] | None = None
+        cls,
+        settings: Settings,
+        previous: Site | None = None,
+        static_urls: Mapping[str, str] | None = None,
+        changed: Collection[Path] | None = None,
     ) -> Site:
-        """Read everything. With `previous`, a broken file keeps its last good version.
+        """Read everything but the page catalogs, which are read on first use.
 
+        With `previous`, a broken file keeps its last good version, and with `changed` (the files
+        that changed since `previous` was loaded) everything else is taken from `previous`.
         At start-up (no `previous`) a broken content file or template raises; a broken
         catalog never does: that language is served in the source language until it is fixed.
         """
         problems: list[str] = []
         source = Language.from_code(settings.source_language)
-        pages, topics = _load_pages(settings.content_dir, previous, problems)
-        languages, tables = _load_catalogs(settings, source, previous, problems)
+        changed = None if previous is None else changed
+        pages, topics = _load_pages(settings, previous, problems, changed)
+        languages = _find_languages(settings, source, problems)
+        names = {language.code: language.catalog_name for language in languages[1:]}
+        interface_tables = _load_interface(settings, languages[1:], previous, problems, changed)
         reviews, glossaries = _load_reviews_and_glossaries(settings, languages[1:], previous, problems)
         interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
-        content_template = _load_template(settings.locales_dir, "content", previous, problems)
-        content_messages = frozenset(message_key(message) for message in content_template if message.id)
+        if previous is not None and changed is not None:
+            catalogs = previous.catalogs.successor(changed, names)
+        else:
+            catalogs = PageCatalogs(settings.locales_dir, names, settings.catalog_cache)
         if settings.pseudo_locales:
-            every_block = {block.text for page in (*pages.values(), *topics.values()) for block in page.blocks}
             for code in PSEUDO_LOCALES:
                 languages.append(Language.from_code(code))
-                tables[code] = {
-                    "interface": _pseudo_interface(interface_template, code),
-                    "content": pseudo_table(every_block, (), code),
-                }
+                interface_tables[code] = _pseudo_interface(interface_template, code)
         environment = _load_environment(settings, previous, problems, static_urls or {})
         for problem in broken_references(pages, topics):
             problems.append(problem)
             log.warning("%s", problem)
         return cls(
-            digests={
-                **{language.code: "" for language in languages},  # the source and pseudo-locales: no catalogs
-                **_digests(settings, [language.catalog_name for language in languages[1:] if not language.is_pseudo]),
-            },
             settings=settings,
             source=source,
             languages=tuple(languages),
-            pages=pages,
-            topics=topics,
-            tables=tables,
+            pages=RecordedPages(pages, "page"),
+            topics=RecordedPages(topics, "topic"),
             interface_template=interface_template,
-            content_messages=content_messages,
+            interface_tables=interface_tables,
+            catalogs=catalogs,
             reviews=reviews,
             glossaries=glossaries,
             environment=environment,
-            problems=tuple(problems),
+            load_problems=tuple(problems),
+            generation=previous.generation + 1 if previous else 0,
         )
 
     @property
+    def problems(self) -> list[str]:
+        """What could not be read, with file:line: found at load, and in catalogs read since."""
+        return [*self.load_problems, *self.catalogs.problems]
+
+    def every_page(self) -> list[Page]:
+        """Home, articles, pages and topics, unrecorded: for tools and whole-site views that declare it."""
+        return [*self.pages.unrecorded().values(), *self.topics.unrecorded().values()]
+
+    def page_by_key(self, key: str) -> Page | None:
+        kind, _, slug = key.rpartition("/")
+        return (self.topics if kind == "topics" else self.pages).get(slug) if kind in ("", "topics") else None
+
+    @property
     def published(self) -> frozenset[tuple[str, str, str]]:
-        """(language, kind, slug) of every page live in a language: what switchers and sitemaps show."""
+        """(language, kind, slug) of every page live in a language: reads every catalog, for tools and tests."""
         return frozenset(
             (language.code, page.kind, page.slug)
             for language in self.languages
-            for page in (*self.pages.values(), *self.topics.values())
+            for page in self.every_page()
             if self.is_published(page, language)
         )
 
     def language(self, code: str) -> Language | None:
         return next((language for language in self.languages if language.code == code), None)
 
+    def interface_table(self, code: str) -> MessageTable:
+        record(("interface", code))
+        return self.interface_tables.get(code, EMPTY)
+
+    def content_table(self, code: str, key: str) -> MessageTable:
+        """One page's content translations in one language (read from its catalog on first use)."""
+        record(("catalog", code, key))
+        if code == self.source.code:
+            return EMPTY
+        if code in PSEUDO_LOCALES:
+            page = self.page_by_key(key)
+            blocks = [block.text for block in page.blocks] if page else []
+            found = self.catalogs.cached(("pseudo", code, key), lambda: pseudo_table(blocks, (), code))
+            assert isinstance(found, MessageTable)
+            return found
+        return self.catalogs.table(code, key)
+
+    def content_messages(self, code: str, key: str) -> frozenset[str]:
+        """The messages of a page's template: what translators were asked for (the template is an input
+        of the page's catalog in every language)."""
+        record(("catalog", code, key))
+        return self.catalogs.messages(key)
+
     def translator(self, language: Language) -> Translator:
-        tables = self.tables.get(language.code, {})
-        return Translator(language, self.source, tables.get("interface", EMPTY), tables.get("content", EMPTY))
+        return Translator(
+            language,
+            self.source,
+            self.interface_table(language.code),
+            functools.partial(self.content_table, language.code),
+        )
 
     @property
     def articles(self) -> list[Page]:
@@ -137,12 +210,12 @@ class Site:
     def articles_in(self, topic: Page) -> list[Page]:
         return [page for page in self.articles if topic.slug in page.topics]
 
-    def required_blocks(self, page: Page) -> list[str]:
-        """Messages that must be translated before the page is published in a language."""
-        required = [block.text for block in page.required_blocks]
+    def required_blocks(self, page: Page) -> list[Block]:
+        """Blocks that must be translated before the page is published in a language."""
+        required = list(page.required_blocks)
         disclaimer = self.pages.get(DISCLAIMER_SLUG)
         if page.kind == "article" and disclaimer is not None:
-            required += [disclaimer.title.text, disclaimer.summary.text]
+            required += [disclaimer.title, disclaimer.summary]
         return required
 
     def blocking_messages(self, page: Page, language: Language) -> list[str]:
@@ -156,21 +229,34 @@ class Site:
         """
         if language.code == self.source.code:
             return []
-        content = self.tables.get(language.code, {}).get("content", EMPTY)
-        started = any(content.gettext(block.text) is not None for block in page.blocks)
-        return [
-            message
-            for message in dict.fromkeys(self.required_blocks(page))
-            if content.gettext(message) is None
-            and message not in content.fuzzy
-            and (message in self.content_messages or not started)
-        ]
+        blocking = []
+        for block in dict.fromkeys(self.required_blocks(page)):
+            content = self.content_table(language.code, block.page)
+            started = block.page != page.key or any(content.gettext(b.text) is not None for b in page.blocks)
+            if (
+                content.gettext(block.text) is None
+                and block.text not in content.fuzzy
+                and (block.text in self.content_messages(language.code, block.page) or not started)
+            ):
+                blocking.append(block.text)
+        return blocking
 
     def is_published(self, page: Page, language: Language) -> bool:
         """Readers see a translation once its required blocks are translated and a review is recorded.
 
         In review mode, translators and reviewers also see the translations that wait for a review.
+        A render that asks records the answer as its input, not the catalogs behind it: a page that
+        lists another is re-rendered only when that one's publication changes.
         """
+        record(("published", language.code, page.key))
+        found = self.publication.get((language.code, page.key))
+        if found is None:
+            with unrecorded():
+                found = self._decide_publication(page, language)
+            self.publication[(language.code, page.key)] = found
+        return found
+
+    def _decide_publication(self, page: Page, language: Language) -> bool:
         if self.settings.review_mode:
             return not self.blocking_messages(page, language)
         return self.is_published_for_readers(page, language)
@@ -185,7 +271,8 @@ class Site:
         """Whether the translation of a page was reviewed against its current English."""
         if language.code == self.source.code or language.is_pseudo:
             return ReviewState("source", None)
-        review = self.reviews.get(language.code, {}).get(page_key(page))
+        record(("review", language.code, page.key))
+        review = self.reviews.get(language.code, {}).get(page.key)
         if review is None:
             return ReviewState("unreviewed", None)
         current = review.english == english_fingerprint(page)
@@ -195,12 +282,12 @@ class Site:
         """Messages of a published page whose English changed after it was translated (fuzzy, or not yet extracted)."""
         if language.code == self.source.code or not self.is_published(page, language):
             return []
-        content = self.tables.get(language.code, {}).get("content", EMPTY)
+        content = self.content_table(language.code, page.key)
+        messages = self.content_messages(language.code, page.key)
         return [
             block.text
             for block in page.blocks
-            if content.gettext(block.text) is None
-            and (block.text in content.fuzzy or block.text not in self.content_messages)
+            if content.gettext(block.text) is None and (block.text in content.fuzzy or block.text not in messages)
         ]
 
     def needs_review(self, page: Page, language: Language) -> bool:
@@ -215,7 +302,7 @@ class Site:
     def is_interface_complete(self, language: Language) -> bool:
         if language.code == self.source.code:
             return True
-        interface = self.tables.get(language.code, {}).get("interface", EMPTY)
+        interface = self.interface_table(language.code)
         for message in self.interface_template:
             if not message.id:
                 continue
@@ -226,45 +313,99 @@ class Site:
                 return False
         return True
 
+    def changes_since(self, old: Site, paths: Collection[Path]) -> frozenset[Input] | None:
+        """The inputs (inputs.py) that changed when `paths` changed, or None if everything may have."""
+        settings = self.settings
+        if old.settings != settings or [lang.code for lang in old.languages] != [lang.code for lang in self.languages]:
+            return None
+        codes = {language.catalog_name: language.code for language in self.languages}
+        old_keys = {page.path: page.key for page in old.every_page()}
+        new_keys = {page.path: page.key for page in self.every_page()}
+        changed: set[Input] = set()
+        for path in paths:
+            if path.is_relative_to(settings.content_dir):
+                keys = {old_keys.get(str(path)), new_keys.get(str(path))} - {None}
+                changed |= {("page", key) for key in keys if key}
+                if old_keys.get(str(path)) != new_keys.get(str(path)):
+                    changed.add(("pages",))
+                continue
+            if not path.is_relative_to(settings.locales_dir):
+                return None  # templates, assets
+            parts = path.relative_to(settings.locales_dir).parts
+            key = Path(*parts[2:]).with_suffix("").as_posix() if len(parts) > 2 else ""
+            if parts[0] == CONTENT_FOLDER:  # a page's template: its catalog in every language
+                key = Path(*parts[1:]).with_suffix("").as_posix()
+                changed |= {("catalog", language.code, key) for language in self.languages}
+            elif parts[0] not in codes:
+                return None  # interface.pot, or a folder that is no language
+            elif parts[1:2] == ("reviews.toml",):
+                code = codes[parts[0]]
+                before, after = old.reviews.get(code, {}), self.reviews.get(code, {})
+                changed |= {("review", code, k) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+            elif parts[1:2] == ("glossary.po",):
+                continue  # shown only in the review view, which is never stored
+            elif parts[1:3] == ("LC_MESSAGES", "interface.po"):
+                changed.add(("interface", codes[parts[0]]))
+            elif parts[1:3] == ("LC_MESSAGES", CONTENT_FOLDER):
+                changed.add(("catalog", codes[parts[0]], Path(*parts[3:]).with_suffix("").as_posix()))
+            else:
+                return None
+        return frozenset(changed | self._publication_changes(old, changed))
 
-def _digests(settings: Settings, catalog_names: list[str]) -> dict[str, str]:
-    def digest(paths: list[Path]) -> str:
-        hasher = hashlib.sha256()
-        for path in sorted(paths):
-            hasher.update(str(path).encode())
-            try:
-                hasher.update(path.read_bytes())
-            except OSError:
-                hasher.update(b"unreadable")
-        return hasher.hexdigest()
+    def _publication_changes(self, old: Site, changed: set[Input]) -> set[Input]:
+        """("published", language, key) for each page whose publication the changed inputs changed.
 
-    source = [
-        *settings.content_dir.rglob("*.md"),
-        *settings.templates_dir.rglob("*.html"),
-        *settings.locales_dir.glob("*.pot"),
-    ]
-    digests = {"source": digest(source)}
-    for name in catalog_names:
-        # catalogs, glossary and review records: a page shows how it was reviewed
-        files = [path for path in (settings.locales_dir / name).rglob("*") if path.suffix in (".po", ".toml")]
-        digests[code_from_catalog_name(name)] = digest(files)
-    return digests
+        Also carries the old site's decisions over for every page they cannot have changed.
+        """
+        codes = [language.code for language in self.languages]
+        articles = [page.key for page in self.pages.unrecorded().values() if page.kind == "article"]
+        disclaimer = key_for("page", DISCLAIMER_SLUG)
+        candidates: set[tuple[str, str]] = set()
+        for item in changed:
+            kind, *rest = item
+            if kind in ("catalog", "review"):
+                code, key = rest
+                candidates.add((code, key))
+                if key == disclaimer:  # its title and summary are required beside every article
+                    candidates |= {(code, article) for article in articles}
+            elif kind == "page":
+                candidates |= {(code, rest[0]) for code in codes}
+                if rest[0] == disclaimer:
+                    candidates |= {(code, article) for code in codes for article in articles}
+        self.publication.update((key, value) for key, value in old.publication.items() if key not in candidates)
+        differ: set[Input] = set()
+        for code, key in candidates:
+            page, language = self.page_by_key(key), self.language(code)
+            now = self.is_published(page, language) if page is not None and language is not None else None
+            if now is None or old.publication.get((code, key)) is not now:
+                differ.add(("published", code, key))
+        return differ
 
 
 def _load_pages(
-    content_dir: Path, previous: Site | None, problems: list[str]
+    settings: Settings, previous: Site | None, problems: list[str], changed: Collection[Path] | None
 ) -> tuple[dict[str, Page], dict[str, Page]]:
-    last_good = {page.path: page for page in (*previous.pages.values(), *previous.topics.values())} if previous else {}
+    """Every content page: from `previous` when its file did not change, else parsed (or from the page cache)."""
+    last_good = {page.path: page for page in previous.every_page()} if previous else {}
+    paths = sorted(settings.content_dir.rglob("*.md"))
+    found: dict[Path, Page | ContentError | OSError]
+    if changed is not None:
+        again = [path for path in paths if path in changed or str(path) not in last_good]
+        parsed = parse_pages(again, None)
+        found = {path: parsed[path] if path in parsed else last_good[str(path)] for path in paths}
+    else:
+        found = parse_pages(paths, settings.cache_dir)
     pages: dict[str, Page] = {}
     topics: dict[str, Page] = {}
-    for path in sorted(content_dir.rglob("*.md")):
-        try:
-            page = load_page(path)
-        except (ContentError, OSError) as error:
+    for path in paths:
+        result = found[path]
+        if isinstance(result, Page):
+            page = result
+        else:
             if previous is None:
-                raise ContentError(path, getattr(error, "lineno", 1), _reason(error)) from None
-            problems.append(str(error))
-            log.error("content error: %s; serving the last good version", error)
+                raise ContentError(path, getattr(result, "lineno", 1), _reason(result)) from None
+            problems.append(str(result))
+            log.error("content error: %s; serving the last good version", result)
             if str(path) not in last_good:
                 continue
             page = last_good[str(path)]
@@ -273,7 +414,7 @@ def _load_pages(
             raise ContentError(path, 1, f"slug {page.slug!r} is used twice (also in {bucket[page.slug].path})")
         bucket[page.slug] = page
     if previous is None and HOME_SLUG not in pages:
-        raise ContentError(content_dir / f"{HOME_SLUG}.md", 1, "the home page is missing")
+        raise ContentError(settings.content_dir / f"{HOME_SLUG}.md", 1, "the home page is missing")
     return pages, topics
 
 
@@ -283,11 +424,9 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
-def _load_catalogs(
-    settings: Settings, source: Language, previous: Site | None, problems: list[str]
-) -> tuple[list[Language], dict[str, dict[str, MessageTable]]]:
+def _find_languages(settings: Settings, source: Language, problems: list[str]) -> list[Language]:
+    """The source language, then one language per locale folder."""
     languages = [source]
-    tables: dict[str, dict[str, MessageTable]] = {}
     for folder in sorted(settings.locales_dir.iterdir()):
         if not (folder / "LC_MESSAGES").is_dir():
             continue
@@ -295,25 +434,38 @@ def _load_catalogs(
         if code == source.code:
             continue
         try:
-            language = Language.from_code(code)
+            languages.append(Language.from_code(code))
         except ValueError as error:
             problems.append(f"{folder}: {error}")
             log.error("locale folder %s: %s", folder, error)
-            continue
-        languages.append(language)
-        tables[code] = {}
-        for domain in DOMAINS:
-            path = catalog_path(settings.locales_dir, language.catalog_name, domain)
-            if not path.exists():
-                tables[code][domain] = EMPTY
-                continue
+    return languages
+
+
+def _load_interface(
+    settings: Settings,
+    languages: list[Language],
+    previous: Site | None,
+    problems: list[str],
+    changed: Collection[Path] | None,
+) -> dict[str, MessageTable]:
+    """Each language's interface catalog: small, one per language, so read at start."""
+    tables: dict[str, MessageTable] = {}
+    for language in languages:
+        path = catalog_path(settings.locales_dir, language.catalog_name, "interface")
+        last_good = previous.interface_tables.get(language.code, EMPTY) if previous else EMPTY
+        unchanged = previous is not None and changed is not None and path not in changed
+        if unchanged and previous is not None and language.code in previous.interface_tables:
+            tables[language.code] = last_good
+        elif not path.exists():
+            tables[language.code] = EMPTY
+        else:
             try:
-                tables[code][domain] = load_table(path)
+                tables[language.code] = load_table(path)
             except CatalogError as error:
                 problems.append(str(error))
                 log.error("catalog error: %s; serving the last good version", error)
-                tables[code][domain] = previous.tables.get(code, {}).get(domain, EMPTY) if previous else EMPTY
-    return languages, tables
+                tables[language.code] = last_good
+    return tables
 
 
 def _load_reviews_and_glossaries(
@@ -350,12 +502,7 @@ def _load_template(locales_dir: Path, domain: str, previous: Site | None, proble
         log.error("catalog error: %s; serving the last good version", error)
         if previous is None:
             return Catalog()
-        if domain == "interface":
-            return previous.interface_template
-        kept = Catalog()
-        for message_id in previous.content_messages:
-            kept.add(message_id)
-        return kept
+        return previous.interface_template
 
 
 def _pseudo_interface(template: Catalog, code: str) -> MessageTable:

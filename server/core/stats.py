@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalogs import EMPTY, CatalogError, MessageTable, catalog_path, read_catalog
+from .catalogs import MessageTable, page_catalog_path
 from .content import Page
-from .reviews import page_key
 from .site import DISCLAIMER_SLUG, Site
 
 INTERFACE = "interface"  # the row name for templates' strings
@@ -36,6 +34,7 @@ class Blocker:
     slug: str
     message: str
     role: str  # "title", "summary", "safety advice", or the disclaimer's title or summary
+    location: str  # file:line of its entry in the catalog that translates it
 
 
 @dataclass(frozen=True)
@@ -87,15 +86,14 @@ def translation_status(site: Site) -> list[LanguageStatus]:
     for language in site.languages:
         if language.code == site.source.code or language.is_pseudo:
             continue
-        tables = site.tables.get(language.code, {})
-        rows = [_count(INTERFACE, interface_messages, tables.get("interface", EMPTY), plural_messages)]
-        content = tables.get("content", EMPTY)
-        pages = sorted((*site.pages.values(), *site.topics.values()), key=lambda page: (page.kind, page.slug))
+        rows = [_count(INTERFACE, interface_messages, site.interface_table(language.code), plural_messages)]
+        pages = sorted(site.every_page(), key=lambda page: (page.kind, page.slug))
         for page in pages:
+            content = site.content_table(language.code, page.key)
             rows.append(_count(page.slug, [block.text for block in page.blocks], content, set()))
         published = tuple(page.slug for page in pages if site.is_published(page, language))
         blockers = tuple(
-            Blocker(page.slug, message, _role(site, page, message))
+            Blocker(page.slug, message, _role(site, page, message), _location(site, language.code, page, message))
             for page in pages
             for message in site.blocking_messages(page, language)
         )
@@ -103,7 +101,7 @@ def translation_status(site: Site) -> list[LanguageStatus]:
             slug for slug in published if site.needs_review(site.pages.get(slug) or site.topics[slug], language)
         )
         unreviewed = tuple(
-            page_key(page)
+            page.key
             for page in pages
             if not site.blocking_messages(page, language) and site.review_state(page, language).status == "unreviewed"
         )
@@ -127,20 +125,17 @@ def _role(site: Site, page: Page, message: str) -> str:
     return "safety advice"
 
 
-def catalog_locations(site: Site, language_code: str) -> dict[str, str]:
-    """`file:line` of each content message in a language's catalog, for the terminal (reads the file)."""
-    language = site.language(language_code)
-    if language is None:
-        return {}
-    path = catalog_path(site.settings.locales_dir, language.catalog_name, "content")
-    try:
-        catalog = read_catalog(path)
-    except CatalogError:
-        return {}
-    return {message.id: f"{path}:{message.lineno}" for message in catalog if isinstance(message.id, str) and message.id}
+def _location(site: Site, code: str, page: Page, message: str) -> str:
+    """`file:line` of a page's message in the catalog that translates it (the disclaimer's, for its blocks)."""
+    block = next((block for block in site.required_blocks(page) if block.text == message), None)
+    key = block.page if block else page.key
+    language = site.language(code)
+    path = page_catalog_path(site.settings.locales_dir, language.catalog_name if language else code, key)
+    line = site.content_table(code, key).lines.get(message)
+    return f"{path}:{line}" if line else f"{path} (no entry: run `python -m server update`)"
 
 
-def format_status(statuses: list[LanguageStatus], locations: Mapping[str, Mapping[str, str]] | None = None) -> str:
+def format_status(statuses: list[LanguageStatus]) -> str:
     """A plain-text table for the terminal; then, per language, what blocks publication, with file:line."""
     lines = [f"{'language':<10} {'page':<28} {'translated':>10} {'fuzzy':>6} {'missing':>8}  published"]
     for status in statuses:
@@ -150,14 +145,12 @@ def format_status(statuses: list[LanguageStatus], locations: Mapping[str, Mappin
                 f"{status.code:<10} {row.name:<28} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8}  {live}"
             )
     for status in statuses:
-        where = (locations or {}).get(status.code, {})
         if status.blockers:
             lines.append("")
             lines.append(f"{status.code}: to publish a page, translate (and do not leave fuzzy) its title, summary and")
             lines.append(f"{status.code}: safety advice, and for articles the title and summary of {DISCLAIMER_SLUG}:")
         for blocker in status.blockers:
-            location = where.get(blocker.message, f"{status.code} content catalog")
-            lines.append(f"{location}: blocks {blocker.slug} ({blocker.role}): {blocker.message[:70]!r}")
+            lines.append(f"{blocker.location}: blocks {blocker.slug} ({blocker.role}): {blocker.message[:70]!r}")
         if status.unreviewed:
             lines.append("")
             lines.append(f"{status.code}: translated, waiting for a second person's review before readers see them:")

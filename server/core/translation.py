@@ -6,7 +6,7 @@ import html
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -229,28 +229,29 @@ class Text:
 
 @dataclass(frozen=True)
 class Translator:
-    """Everything needed to put one page into one language. Immutable, so safe to share."""
+    """Everything needed to put pages into one language. Immutable, so safe to share."""
 
     language: Language
     source: Language
     interface: MessageTable
-    content: MessageTable
+    content_of: Callable[[str], MessageTable]  # a page's content translations, by the page's key
 
     @property
     def is_source(self) -> bool:
         return self.language.code == self.source.code
 
-    @property
-    def rejections(self) -> list[Rejection]:
-        """The translations in this language's catalogs that are not shown, and why."""
-        return [*self.interface.rejected.values(), *self.content.rejected.values()]
+    def rejections(self, *pages: str) -> list[Rejection]:
+        """The translations of the interface and of these pages' catalogs that are not shown, and why."""
+        return [
+            *self.interface.rejected.values(),
+            *(rejection for page in pages for rejection in self.content_of(page).rejected.values()),
+        ]
 
     def block(self, block: Block) -> Text:
         """A content block's inline Markdown in this language, or the source's."""
-        return self.content_text(block.text)
-
-    def content_text(self, message: str) -> Text:
-        translated = None if self.is_source else self._lookup(self.content, message, self.content.gettext(message))
+        content = self.content_of(block.page)
+        message = block.text
+        translated = None if self.is_source else self._lookup(content, message, content.gettext(message))
         if translated is None:
             return Text(message.replace("%%", "%"), None if self.is_source else self.source)
         return Text(translated.replace("%%", "%"))

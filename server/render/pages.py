@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,7 @@ class PageContext:
     def resolve_link(self, target: str) -> ResolvedLink | None:
         """A content link: to the page in the reader's language, or to the English page, saying so."""
         kind, _, slug = target.partition(":")
-        pages = {"page": self.site.pages, "topic": self.site.topics}.get(kind, {})
+        pages: Mapping[str, Page] = {"page": self.site.pages, "topic": self.site.topics}.get(kind, {})
         if slug not in pages:
             return None
         language = self.readable_language(pages[slug])
@@ -189,7 +190,7 @@ class PageContext:
             "contact_email": site.settings.contact_email,
         }
         context["has_fallback"] = self.fell_back
-        context["preview_problems"] = preview_problems(site, language)
+        context["preview_problems"] = preview_problems(site, language, page)
         return context
 
     def review_note(self) -> dict[str, str | None] | None:
@@ -206,7 +207,7 @@ class PageContext:
         """The date of the source text this translation was made from, from the catalog."""
         if self.translator.is_source or self.language.is_pseudo:
             return None
-        revision = self.translator.content.source_revision
+        revision = self.site.content_table(self.language.code, self.page.key).source_revision
         return self.date(revision) if revision else None
 
     def date(self, value: datetime.date) -> str:
@@ -214,8 +215,8 @@ class PageContext:
         return self.language.localize_digits(format_date(value, "long", locale=self.language.locale))
 
 
-def preview_problems(site: Site, language: Language) -> list[str]:
-    """While translators preview (--reload or --review): every rejected translation and stuck file of the language.
+def preview_problems(site: Site, language: Language, page: Page) -> list[str]:
+    """While translators preview (--reload or --review): stuck files and the page's rejected translations.
 
     Readers never see these; the log has them too.
     """
@@ -223,7 +224,8 @@ def preview_problems(site: Site, language: Language) -> list[str]:
         return []
     folder = f"/{language.catalog_name}/"
     stuck = [problem for problem in site.problems if folder in problem]
-    return [*stuck, *(str(rejection) for rejection in site.translator(language).rejections)]
+    keys = [page.key, *(block.page for block in site.required_blocks(page) if block.page != page.key)]
+    return [*stuck, *(str(rejection) for rejection in site.translator(language).rejections(*keys))]
 
 
 def render_page(site: Site, language: Language, page: Page) -> str:
@@ -250,7 +252,7 @@ def render_message(site: Site, language: Language, template: str, **extra: Any) 
         ],
         "contact_email": site.settings.contact_email,
         "has_fallback": False,
-        "preview_problems": preview_problems(site, language),
+        "preview_problems": preview_problems(site, language, home),
         "breadcrumbs": [context.link(home)],
         **extra,
     }

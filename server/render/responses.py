@@ -1,10 +1,12 @@
-"""The body of every response the site stores, by kind: shared by the views and the static export."""
+"""Every response the site renders, by kind, with what it was made from: shared by the views and the export.
+
+These run off the event loop (they may read catalogs and they compress); the views store what they return.
+"""
 
 from __future__ import annotations
 
-import functools
-
 from ..core.content import Page
+from ..core.inputs import record
 from ..core.languages import Language
 from ..core.site import Site
 from ..core.stats import translation_status
@@ -12,62 +14,64 @@ from ..core.urls import page_path
 from .assets import Asset
 from .pages import render_message, render_page
 from .sitemap import render_robots, render_sitemap, sitemap_parts
-from .stored import Stored, stored
+from .stored import Rendered, Stored, rendered
 
 
-def page_body(site: Site, language: Language, page: Page) -> Stored:
-    return stored(site, ("page", language.code, page.kind, page.slug), lambda: render_page(site, language, page))
+def page_response(site: Site, language: Language, page: Page) -> Rendered:
+    """The page (200) where it is published in the language, else the "not yet available" page (404)."""
+
+    def make() -> tuple[int, str]:
+        record(("page", page.key))  # the view found it by its URL, not through a recording read
+        if site.is_published(page, language):
+            return 200, render_page(site, language, page)
+        return 404, unavailable_page(site, language, page)
+
+    return rendered(make)
 
 
-def not_found_body(site: Site, language: Language) -> Stored:
-    return stored(site, ("not-found", language.code), lambda: render_message(site, language, "not_found.html"))
+def unavailable_page(site: Site, language: Language, page: Page) -> str:
+    """Says the page is not yet translated, and lists it in the languages it is published in, by its title there."""
+    available = []
+    for other in site.languages:
+        if other.code != language.code and not other.is_pseudo and site.is_published(page, other):
+            title = site.translator(other).block(page.title).text
+            available.append({"url": page_path(other, page), "title": title, "language": other})
+    return render_message(site, language, "unavailable.html", available=available)
 
 
-def unavailable_body(site: Site, language: Language, page: Page) -> Stored:
-    def render() -> str:
-        available = []
-        for other in site.languages:
-            if other.code != language.code and not other.is_pseudo and site.is_published(page, other):
-                title = site.translator(other).block(page.title).text
-                available.append({"url": page_path(other, page), "title": title, "language": other})
-        return render_message(site, language, "unavailable.html", available=available)
-
-    return stored(site, ("unavailable", language.code, page.kind, page.slug), render)
+def not_found_response(site: Site, language: Language) -> Rendered:
+    return rendered(lambda: (404, render_message(site, language, "not_found.html")))
 
 
-def status_body(site: Site, language: Language) -> Stored:
-    def render() -> str:
+def status_response(site: Site, language: Language) -> Rendered:
+    """The translation status page. It reads every catalog: rendered off the loop, once per reload that touches one."""
+
+    def make() -> tuple[int, str]:
         translator = site.translator(language)
         titles = {page.slug: translator.block(page.title) for page in (*site.pages.values(), *site.topics.values())}
-        # the reader's own language first
-        statuses = sorted(translation_status(site), key=lambda status: status.code != language.code)
-        return render_message(site, language, "status.html", statuses=statuses, titles=titles)
+        statuses = sorted(translation_status(site), key=lambda status: status.code != language.code)  # theirs first
+        return 200, render_message(site, language, "status.html", statuses=statuses, titles=titles)
 
-    return stored(site, ("status", language.code), render)
-
-
-def sitemap_body(site: Site) -> Stored:
-    """/sitemap.xml. Its parts, when it needs several files, are stored with it: the URLs are listed once."""
-    found = site.rendered.get(("sitemap",))
-    if isinstance(found, Stored):
-        return found
-    parts = sitemap_parts(site)
-    if len(parts) > 1:
-        for number, part in enumerate(parts, start=1):
-            stored(site, ("sitemap", number), functools.partial(str, part))
-    return stored(site, ("sitemap",), lambda: render_sitemap(site, parts))
+    return rendered(make)
 
 
-def sitemap_part_body(site: Site, number: int) -> Stored | None:
-    """Part `number` (from 1) of a sitemap that needs several files, or None."""
-    sitemap_body(site)
-    found = site.rendered.get(("sitemap", number))
-    return found if isinstance(found, Stored) else None
+def sitemap_responses(site: Site) -> list[Rendered]:
+    """/sitemap.xml, then (when one file cannot hold every URL) each part: the URLs are listed once for all."""
+    parts: list[str] = []
+
+    def index() -> tuple[int, str]:
+        parts.extend(sitemap_parts(site))
+        return 200, render_sitemap(site, parts)
+
+    first = rendered(index)
+    if len(parts) == 1:
+        return [first]
+    return [first, *(Rendered(200, Stored.of(part.encode("utf-8")), first.inputs) for part in parts)]
 
 
-def robots_body(site: Site) -> Stored:
-    return stored(site, ("robots",), lambda: render_robots(site))
+def robots_response(site: Site) -> Rendered:
+    return rendered(lambda: (200, render_robots(site)))
 
 
-def asset_body(site: Site, asset: Asset) -> Stored:
-    return stored(site, ("asset", asset.hashed_name), lambda: asset.body)
+def asset_response(asset: Asset) -> Rendered:
+    return rendered(lambda: (200, asset.body))

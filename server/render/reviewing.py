@@ -11,7 +11,7 @@ from typing import Any
 from babel.dates import format_date
 from markupsafe import Markup
 
-from ..core.catalogs import catalog_path
+from ..core.catalogs import page_catalog_path
 from ..core.content import Page
 from ..core.inline import render_inline
 from ..core.languages import Language
@@ -46,15 +46,15 @@ def review_path(language: Language, page: Page) -> str:
 def review_rows(site: Site, language: Language, page: Page) -> list[ReviewRow]:
     """Every block of the page, in page order, as a reviewer sees it."""
     context = PageContext(site, language, page)
-    content = site.tables.get(language.code, {}).get("content")
     glossary = site.glossaries.get(language.code)
-    catalog = catalog_path(site.settings.locales_dir, language.catalog_name, "content")
     rows = []
     blocks = list(page.blocks)
     disclaimer = site.pages.get(DISCLAIMER_SLUG)
     if page.kind == "article" and disclaimer is not None:
         blocks += [disclaimer.title, disclaimer.summary]  # shown beside the article, published with it
     for number, block in enumerate(blocks, start=1):
+        content = site.content_table(language.code, block.page)
+        catalog = page_catalog_path(site.settings.locales_dir, language.catalog_name, block.page)
         translated = content.gettext(block.text) if content else None
         rejection = content.rejected.get(block.text) if content else None
         draft = translated or (content.drafts.get(block.text) if content else None)

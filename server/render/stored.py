@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import brotli
 
-from ..core.site import Site
+from ..core.inputs import Input, recording, summarized
 
 MIN_COMPRESS_SIZE = 512  # below this, compression headers cost more than they save
 
@@ -32,11 +32,22 @@ class Stored:
         return cls(body, etag, encoded)
 
 
-def stored(site: Site, key: Hashable, render: Callable[[], str | bytes]) -> Stored:
-    """The stored response for `key` on this site, rendering it the first time."""
-    found = site.rendered.get(key)
-    if not isinstance(found, Stored):
-        body = render()
-        found = Stored.of(body.encode("utf-8") if isinstance(body, str) else body)
-        site.rendered[key] = found
-    return found
+@dataclass(frozen=True)
+class Rendered:
+    """A response as rendered: its status, its body (compressed once), and the inputs it showed."""
+
+    status: int
+    stored: Stored
+    inputs: frozenset[Input]
+
+    @property
+    def size(self) -> int:
+        """Bytes it holds: the body and each compressed variant."""
+        return len(self.stored.body) + sum(len(body) for body in self.stored.encoded.values())
+
+
+def rendered(make: Callable[[], tuple[int, str | bytes]]) -> Rendered:
+    """Run `make` (which returns a status and a body), recording every input it reads; then compress."""
+    with recording() as inputs:
+        status, body = make()
+    return Rendered(status, Stored.of(body.encode("utf-8") if isinstance(body, str) else body), summarized(inputs))

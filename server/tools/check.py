@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
 from ..core.catalogs import (
-    DOMAINS,
+    CONTENT_FOLDER,
     CatalogError,
     NoPluralRule,
     PluralCountError,
@@ -20,8 +20,10 @@ from ..core.catalogs import (
     cldr_plural_forms,
     forms_for_one_count,
     header_line,
+    key_of,
     message_key,
     msgstr_lines,
+    page_catalog_path,
     plural_forms_mismatch,
     plural_function,
     read_catalog,
@@ -33,7 +35,7 @@ from ..core.inline import image_sources, is_local
 from ..core.languages import code_from_catalog_name
 from ..core.reviews import REVIEWS_FILE, ReviewError, load_reviews, reviews_path, unknown_pages
 from ..core.settings import Settings
-from ..core.site import broken_references
+from ..core.site import Site, broken_references
 from ..core.translation import mistakes
 from ..core.urls import HOME_SLUG
 
@@ -335,37 +337,64 @@ def claimed_complete(locales_dir: Path) -> set[str]:
 
 
 def check_all(settings: Settings) -> list[Problem]:
-    """Every problem in the content and the catalogs."""
+    """Every problem in the content and the catalogs: the interface catalog and each page's, per language."""
     problems = check_content(settings.content_dir)
+    problems.extend(refused_by_the_server(settings, problems))
     complete = claimed_complete(settings.locales_dir)
-    templates: dict[str, Catalog | None] = {}
-    for domain in DOMAINS:
-        path = template_path(settings.locales_dir, domain)
+    templates: dict[str, Catalog | None] = {}  # "interface", then each page's key
+    template_files = {"interface": template_path(settings.locales_dir, "interface")}
+    content_templates = settings.locales_dir / CONTENT_FOLDER
+    for path in sorted(content_templates.rglob("*.pot")):
+        template_files[key_of(path, content_templates)] = path
+    for key, path in template_files.items():
         try:
-            templates[domain] = read_catalog(path) if path.exists() else None
+            templates[key] = read_catalog(path) if path.exists() else None
         except CatalogError as error:
             problems.append(Problem(error.path, error.lineno, str(error).split(": ", 1)[-1]))
-            templates[domain] = None
+            templates[key] = None
     names = sorted(p.name for p in settings.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
     for name in complete - set(names):
         problems.append(Problem(str(settings.locales_dir / CLAIMS_FILE), 1, f"{name} is listed but has no catalogs"))
     pages = _readable_pages(settings.content_dir)
     for folder in sorted(p for p in settings.locales_dir.iterdir() if p.is_dir() and p.name not in names):
-        problems.extend(check_language_files(settings.locales_dir, folder.name, pages)[0])
+        if folder.name != CONTENT_FOLDER:
+            problems.extend(check_language_files(settings.locales_dir, folder.name, pages)[0])
     for name in names:
         language_problems, glossary = check_language_files(settings.locales_dir, name, pages)
         problems.extend(language_problems)
-        for domain in DOMAINS:
-            path = catalog_path(settings.locales_dir, name, domain)
+        catalogs = {"interface": catalog_path(settings.locales_dir, name, "interface")}
+        catalogs |= {
+            key: page_catalog_path(settings.locales_dir, name, key) for key in template_files if key != "interface"
+        }
+        own_folder = page_catalog_path(settings.locales_dir, name, "index").parent
+        for stray in sorted(own_folder.rglob("*.po")):
+            if key_of(stray, own_folder) not in template_files:
+                reason = "no page has this catalog's name any more: move its translations to the page's new catalog"
+                problems.append(Problem(str(stray), 1, reason, is_error=False))
+        for key, path in catalogs.items():
+            domain = "interface" if key == "interface" else "content"
             if not path.exists():
                 if name in complete:
-                    problems.append(Problem(str(path), 0, "missing catalog"))
+                    problems.append(Problem(str(path), 0, "missing catalog (`python -m server update` makes it)"))
                 continue
             try:
-                problems.extend(check_catalog(path, name, domain, templates[domain], name in complete, glossary))
+                problems.extend(check_catalog(path, name, domain, templates[key], name in complete, glossary))
             except Exception as error:  # noqa: BLE001 - one odd catalog must not hide the others' problems
                 problems.append(Problem(str(path), 1, f"cannot be checked ({type(error).__name__}: {error})"))
     return grouped_by_english_edit(problems)
+
+
+def refused_by_the_server(settings: Settings, found: list[Problem]) -> list[Problem]:
+    """What the server's own loader refuses at start-up, if the checks above did not already say it."""
+    try:
+        Site.load(settings)
+    except ContentError as error:
+        problem = Problem(error.path, error.lineno, str(error).split(": ", 1)[-1])
+        if not any((p.path, p.lineno, p.message) == (problem.path, problem.lineno, problem.message) for p in found):
+            return [problem]
+    except ValueError as error:  # a template the server cannot compile
+        return [Problem(str(settings.templates_dir), 1, str(error))]
+    return []
 
 
 def _readable_pages(content_dir: Path) -> list[Page]:

@@ -143,7 +143,7 @@ def run_check(settings: Settings) -> int:
 
 def run_stats(settings: Settings, language: str | None) -> int:
     from ..core.site import Site
-    from ..core.stats import catalog_locations, format_status, translation_status
+    from ..core.stats import format_status, translation_status
 
     site = Site.load(settings)
     statuses = translation_status(site)
@@ -155,7 +155,7 @@ def run_stats(settings: Settings, language: str | None) -> int:
             print(f"error: the site has no translation into {language!r}; its translations are: {codes}.")
             return 2
         statuses = chosen
-    print(format_status(statuses, {status.code: catalog_locations(site, status.code) for status in statuses}))
+    print(format_status(statuses))
     return 0
 
 

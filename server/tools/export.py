@@ -15,16 +15,15 @@ from ..core.site import Site
 from ..core.urls import page_path
 from ..render.assets import Asset
 from ..render.responses import (
-    asset_body,
-    not_found_body,
-    page_body,
-    robots_body,
-    sitemap_body,
-    sitemap_part_body,
-    status_body,
+    asset_response,
+    not_found_response,
+    page_response,
+    robots_response,
+    sitemap_responses,
+    status_response,
 )
 from ..render.sitemap import part_path
-from ..render.stored import Stored
+from ..render.stored import Rendered
 
 PUBLIC = "public"  # the web root inside OUT/
 NGINX = "nginx"  # generated nginx includes inside OUT/
@@ -42,25 +41,24 @@ def file_for(url_path: str) -> str:
     return path if "." in path.rsplit("/", 1)[-1] else path + ".html"
 
 
-def exported(site: Site, assets: dict[str, Asset]) -> Iterator[tuple[str, Stored]]:
-    """(URL path, stored response) for everything a static host serves."""
+def exported(site: Site, assets: dict[str, Asset]) -> Iterator[tuple[str, Rendered]]:
+    """(URL path, rendered response) for everything a static host serves."""
     languages = [language for language in site.languages if not language.is_pseudo]
     for language in languages:
-        for page in (*site.pages.values(), *site.topics.values()):
+        for page in site.every_page():
             if site.is_published(page, language):
-                yield page_path(language, page), page_body(site, language, page)
-        yield f"/{language.url_code}/translation-status", status_body(site, language)
-        yield f"/{language.url_code}/404.html", not_found_body(site, language)
-    yield "/404.html", not_found_body(site, site.source)
-    yield "/sitemap.xml", sitemap_body(site)
-    number = 1
-    while (part := sitemap_part_body(site, number)) is not None:
+                yield page_path(language, page), page_response(site, language, page)
+        yield f"/{language.url_code}/translation-status", status_response(site, language)
+        yield f"/{language.url_code}/404.html", not_found_response(site, language)
+    yield "/404.html", not_found_response(site, site.source)
+    sitemap, *parts = sitemap_responses(site)
+    yield "/sitemap.xml", sitemap
+    for number, part in enumerate(parts, start=1):
         yield part_path(number), part
-        number += 1
-    yield "/robots.txt", robots_body(site)
+    yield "/robots.txt", robots_response(site)
     for asset in assets.values():
-        yield asset.url, asset_body(site, asset)
-    yield "/favicon.ico", asset_body(site, assets["favicon.svg"])  # the icon itself, as the server answers
+        yield asset.url, asset_response(asset)
+    yield "/favicon.ico", asset_response(assets["favicon.svg"])  # the icon itself, as the server answers
 
 
 SUBTAG = "[a-z0-9]{1,8}"  # BCP 47 subtags are at most 8 characters; bounded, so nothing can run on
@@ -163,7 +161,8 @@ def build(site: Site, assets: dict[str, Asset], out: Path) -> int:
     if public.exists():
         shutil.rmtree(public)
     count = 0
-    for url_path, entry in exported(site, assets):
+    for url_path, rendered in exported(site, assets):
+        entry = rendered.stored
         target = public / file_for(url_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(entry.body)

@@ -34,7 +34,7 @@ from ..core.catalogs import (
 from ..core.glossary import STARTER_TERMS, glossary_path, starter_glossary
 from ..core.languages import code_from_catalog_name
 from ..core.settings import REPOSITORY_ROOT
-from ..render.rendering import EXTRACTION_SETTINGS
+from ..core.rendering import EXTRACTION_SETTINGS
 
 PROJECT = "Pregnancy Health Library"
 COPYRIGHT_HOLDER = "Mac Millan Interactive Communications, LLC"

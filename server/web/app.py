@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -12,8 +15,9 @@ from ..core.settings import Settings
 from ..render.assets import load_assets
 from . import views
 from .fastpath import FastPathMiddleware
-from .reloading import SiteHolder
+from .reloading import ReloadEachRequest, SiteHolder
 from .security import SecurityHeadersMiddleware
+from .store import ResponseStore
 
 
 def review_routes() -> list[Route]:
@@ -47,17 +51,38 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/{lang}/translation-status", views.show_status, name="status"),
         Route("/{lang}/{slug}", views.show_page, name="page"),
     ]
+    assets = load_assets()
+    store = ResponseStore(settings.store_bytes)
+    holder = SiteHolder(settings, store, {name: asset.url for name, asset in assets.items()})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        """Look for changed files in the background while serving (with --reload, before each request instead)."""
+        watcher = None
+        if not settings.reload and settings.reload_interval > 0:
+            watcher = asyncio.create_task(holder.watch())
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+
     app = Starlette(
         debug=False,  # never a traceback page, whatever the settings
         routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
+            *([Middleware(ReloadEachRequest, holder=holder)] if settings.reload else []),
             Middleware(FastPathMiddleware),
         ],
         exception_handlers={404: views.not_found, 405: views.method_not_allowed, Exception: views.server_error},
+        lifespan=lifespan,
     )
     app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header
     app.state.settings = settings
-    app.state.assets = load_assets()
-    app.state.holder = SiteHolder(settings, {name: asset.url for name, asset in app.state.assets.items()})
+    app.state.assets = assets
+    app.state.store = store
+    app.state.holder = holder
     return app

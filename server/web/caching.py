@@ -1,4 +1,4 @@
-"""Rendered once, served many times: stored bodies, ETags, 304s and pre-compressed variants."""
+"""Rendered once, served many times: ETags, 304s and the pre-compressed variant each client accepts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..core.site import Site
 from ..render.stored import Stored
 
 HTML = "text/html; charset=utf-8"
@@ -118,70 +117,8 @@ class PreparedResponse(Response):
         self.background = None
 
 
-def cacheable(
-    request: Request,
-    site: Site,
-    entry: Stored,
-    *,
-    status_code: int = 200,
-    language: str | None = None,
-    media_type: str = HTML,
-    max_age: int = 0,
-    cache_control: str | None = None,
-) -> Response:
-    """A response for a stored body: the best encoding the client accepts, or 304 if it has it.
-
-    A 200 is also remembered by URL path, so the next request for it skips routing (fastpath.py).
-    `site` is the snapshot the body was rendered from: the response is stored in that site's
-    store, never in a newer one that a reload swapped in meanwhile.
-    """
-    # Keyed by the stored body, not the path, so hostile 404 paths cannot grow the store.
-    key = (entry.etag, status_code, language, media_type, cache_control or max_age)
-    prepared = site.prepared.get(key)
-    if not isinstance(prepared, Prepared) or prepared.etag != entry.etag:
-        headers = {"Cache-Control": cache_control or f"public, max-age={max_age}"}
-        if entry.encoded:
-            headers["Vary"] = "Accept-Encoding"
-        if language:
-            headers["Content-Language"] = language
-        prepared = prepare(entry, status_code, headers, media_type)
-        site.prepared[key] = prepared
-        if status_code == 200 and request.method in ("GET", "HEAD"):
-            site.prepared[request.url.path] = prepared
+def respond(request: Request, prepared: Prepared) -> Response:
+    """The best encoding the client accepts, or a 304 if it has the body already."""
     accept_encoding = request.headers.get("accept-encoding", "")
     status, raw_headers, body = prepared.choose(accept_encoding, request.headers.get("if-none-match", ""))
     return PreparedResponse(status, raw_headers, body)
-
-
-def carry_over(old: Site, new: Site) -> int:
-    """Move to a reloaded site the stored responses whose inputs did not change; returns how many.
-
-    A page depends on the content and templates, its language's catalogs, and which pages are
-    published in which language (the switcher, alternates and sitemap list them).
-    """
-    if old.digests.get("source") != new.digests.get("source") or old.settings != new.settings:
-        return 0
-    same_publication = old.published == new.published
-    kept = 0
-    for key, entry in old.rendered.items():
-        if not isinstance(key, tuple) or not key:
-            continue
-        kind = key[0]
-        if kind == "asset":
-            keep = True
-        elif kind in ("sitemap", "robots"):
-            keep = same_publication
-        elif kind in ("page", "not-found"):
-            keep = same_publication and key[1] in new.digests and old.digests.get(key[1]) == new.digests[key[1]]
-        elif kind == "unavailable":
-            keep = same_publication and old.digests == new.digests  # it lists the page's title in other languages
-        else:
-            keep = False  # the translation status depends on every catalog
-        if keep:
-            new.rendered[key] = entry
-            kept += 1
-    etags = {entry.etag for entry in new.rendered.values() if isinstance(entry, Stored)}
-    for key, prepared in old.prepared.items():
-        if isinstance(prepared, Prepared) and prepared.etag in etags:
-            new.prepared[key] = prepared
-    return kept

@@ -1,16 +1,19 @@
-"""SiteHolder: the one mutable thing, the current Site, replaced when its files change."""
+"""SiteHolder: the one mutable thing, the current Site, replaced by a background job when its files change."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core.settings import Settings
 from ..core.site import Site
-from .caching import carry_over
+from .store import ResponseStore
 
 log = logging.getLogger("server.web.reloading")
 
@@ -22,12 +25,12 @@ WATCHED = (
     ("templates_dir", "*.html"),
 )
 
-Fingerprint = frozenset[tuple[str, int, int]]
+Fingerprint = dict[str, tuple[int, int]]  # path -> (modification time, size)
 
 
 def fingerprint(settings: Settings) -> Fingerprint:
-    """Path, modification time and size of every file the site is built from."""
-    entries = set()
+    """Modification time and size of every file the site is built from, by path."""
+    entries = {}
     for attribute, pattern in WATCHED:
         folder: Path = getattr(settings, attribute)
         for path in folder.rglob(pattern):
@@ -35,53 +38,74 @@ def fingerprint(settings: Settings) -> Fingerprint:
                 stat = path.stat()
             except OSError:
                 continue
-            entries.add((str(path), stat.st_mtime_ns, stat.st_size))
-    return frozenset(entries)
+            entries[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return entries
+
+
+def changed_paths(before: Fingerprint, after: Fingerprint) -> set[Path]:
+    """Files added, removed or modified between two fingerprints."""
+    return {Path(path) for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
 class SiteHolder:
-    """Hands out the current Site, reloading it when a source file changed.
+    """Hands out the current Site (`site`, a plain attribute: reading it never does I/O).
 
-    Looks at most every `settings.reload_interval` seconds (every request with `reload`).
+    `refresh` (blocking; run it in a thread) looks for changed files and, if any, loads a new
+    Site from the old one and the changed files, drops the stored responses that show what
+    changed, and swaps the new Site in. `watch` runs it every `reload_interval` seconds in a
+    background task; with `reload` it also runs before every request (ReloadEachRequest).
     A reload that fails keeps the last good Site; Site.load already keeps the last good
     version of each broken file.
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        static_urls: Mapping[str, str] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, settings: Settings, store: ResponseStore, static_urls: Mapping[str, str] | None = None) -> None:
         self.settings = settings
+        self.store = store
         self.static_urls = dict(static_urls or {})
-        self._clock = clock
         self._lock = threading.Lock()
-        self._fingerprint = fingerprint(settings)
-        self._site = Site.load(settings, static_urls=self.static_urls)
-        self._checked_at = clock()
-        self._interval = 0.0 if settings.reload else settings.reload_interval
-
-    @property
-    def site(self) -> Site:
-        if self._clock() - self._checked_at >= self._interval:
-            self.refresh()
-        return self._site
+        self._fingerprint = fingerprint(settings)  # before loading: an edit made while loading is seen next time
+        self.site = Site.load(settings, static_urls=self.static_urls)
+        self.store.generation = self.site.generation
 
     def refresh(self) -> bool:
         """Reload if any source file changed; True if the site was replaced."""
         with self._lock:
-            self._checked_at = self._clock()
             current = fingerprint(self.settings)
-            if current == self._fingerprint:
+            changed = changed_paths(self._fingerprint, current)
+            if not changed:
                 return False
+            old = self.site
             try:
-                new_site = Site.load(self.settings, previous=self._site, static_urls=self.static_urls)
+                new = Site.load(self.settings, previous=old, static_urls=self.static_urls, changed=changed)
+                inputs = new.changes_since(old, changed)
             except Exception:  # noqa: BLE001 - any failure must leave the last good site serving
                 log.exception("reload failed; serving the last good version")
                 self._fingerprint = current
                 return False
-            kept = carry_over(self._site, new_site)
-            self._site, self._fingerprint = new_site, current
-            log.info("reloaded the site after a file changed; kept %d unchanged pages", kept)
+            dropped = self.store.invalidate(inputs, new.generation)
+            self.site, self._fingerprint = new, current
+            what = "everything" if inputs is None else f"{len(inputs)} inputs"
+            log.info("reloaded after %d files changed (%s); dropped %d stored responses", len(changed), what, dropped)
         return True
+
+    async def watch(self) -> None:
+        """Look for changed files every `reload_interval` seconds, off the event loop, until cancelled."""
+        while True:
+            await asyncio.sleep(self.settings.reload_interval)
+            try:
+                await run_in_threadpool(self.refresh)
+            except Exception:  # noqa: BLE001 - the watcher must outlive any one failure
+                log.exception("looking for changed files failed; trying again later")
+
+
+class ReloadEachRequest:
+    """With --reload: look for changed files before answering, so a translator's save shows on the next load."""
+
+    def __init__(self, app: ASGIApp, holder: SiteHolder) -> None:
+        self.app = app
+        self.holder = holder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await run_in_threadpool(self.holder.refresh)
+        await self.app(scope, receive, send)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Hashable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,24 +24,66 @@ from ..core.site import Site
 from ..core.urls import page_path
 from ..render.pages import render_message
 from ..render.responses import (
-    asset_body,
-    not_found_body,
-    page_body,
-    robots_body,
-    sitemap_body,
-    sitemap_part_body,
-    status_body,
-    unavailable_body,
+    asset_response,
+    page_response,
+    robots_response,
+    sitemap_responses,
+    status_response,
+)
+from ..render.responses import (
+    not_found_response as not_found_response_body,
 )
 from ..render.reviewing import render_review
-from .caching import cacheable
+from ..render.sitemap import part_path
+from ..render.stored import Rendered
+from .caching import HTML, prepare, respond
+from .store import Entry, ResponseStore
 
 log = logging.getLogger("server.web.views")
 
 
 def current_site(request: Request) -> Site:
+    """The request's one snapshot of the site: read once, passed down, never read again by this request."""
     site: Site = request.app.state.holder.site
     return site
+
+
+async def stored_response(
+    request: Request,
+    site: Site,
+    key: Hashable,
+    make: Callable[[], Rendered],
+    *,
+    language: str | None = None,
+    media_type: str = HTML,
+    cache_control: Callable[[int], str],
+) -> Response:
+    """The stored response for `key`, rendered off the event loop the first time (and after an eviction)."""
+    store: ResponseStore = request.app.state.store
+    entry = store.get(key)
+    if entry is None:
+        entry = entry_for(request, await run_in_threadpool(make), language, media_type, cache_control)
+        store.put(key, entry, site.generation)
+    return respond(request, entry.prepared)
+
+
+def entry_for(
+    request: Request, rendered: Rendered, language: str | None, media_type: str, cache_control: Callable[[int], str]
+) -> Entry:
+    headers = {"Cache-Control": cache_control(rendered.status)}
+    if rendered.stored.encoded:
+        headers["Vary"] = "Accept-Encoding"
+    if language:
+        headers["Content-Language"] = language
+    prepared = prepare(rendered.stored, rendered.status, headers, media_type)
+    # a 200 is also found by its path, so the next request for it skips routing (fastpath.py)
+    path = request.url.path if rendered.status == 200 and request.method in ("GET", "HEAD") else None
+    return Entry(rendered, prepared, path)
+
+
+def html_cache(site: Site) -> Callable[[int], str]:
+    """A page may be kept by shared caches; a 404 may become a page at any time."""
+    return lambda status: f"public, max-age={site.settings.html_max_age}" if status == 200 else NOT_FOUND_CACHE
 
 
 def preferred_language(request: Request, site: Site) -> Language:
@@ -60,7 +104,7 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
-def _resolve(request: Request, site: Site, *, redirect_spelling: bool = True) -> tuple[Language, Page] | Response:
+async def _resolve(request: Request, site: Site, *, redirect_spelling: bool = True) -> tuple[Language, Page] | Response:
     """The language and page a path names, or the response that answers it instead.
 
     Another spelling of a language (`/ES/`) is redirected to its canonical URL, unless the
@@ -69,13 +113,13 @@ def _resolve(request: Request, site: Site, *, redirect_spelling: bool = True) ->
     lang = request.path_params["lang"]
     language = find_by_url_code(lang, site.languages)
     if language is None:
-        return not_found_response(request, site)
+        return await not_found_response(request, site)
     kind = "topic" if "topic" in request.path_params else "home" if "slug" not in request.path_params else "page"
     slug = request.path_params.get("topic") or request.path_params.get("slug") or "index"
     pages = site.topics if kind == "topic" else site.pages
     page = pages.get(slug)
     if page is None or (kind == "page" and page.kind == "home"):
-        return not_found_response(request, site, language)
+        return await not_found_response(request, site, language)
     if redirect_spelling and lang != language.url_code:
         return RedirectResponse(page_path(language, page), status_code=301)
     return language, page
@@ -86,25 +130,24 @@ async def add_slash(request: Request) -> Response:
     site = current_site(request)
     language = find_by_url_code(request.path_params["lang"], site.languages)
     if language is None:
-        return not_found_response(request, site)
+        return await not_found_response(request, site)
     return RedirectResponse(f"/{language.url_code}/", status_code=301)
 
 
 async def show_page(request: Request) -> Response:
+    """A page in a language; where it is not published yet, the "not yet available" page (404)."""
     site = current_site(request)
-    resolved = _resolve(request, site)
+    resolved = await _resolve(request, site)
     if isinstance(resolved, Response):
         return resolved
     language, page = resolved
-    if not site.is_published(page, language):
-        body = await run_in_threadpool(unavailable_body, site, language, page)
-        return cacheable(request, site, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
-    return cacheable(
+    return await stored_response(
         request,
         site,
-        await run_in_threadpool(page_body, site, language, page),  # a first render never holds up the event loop
+        ("page", language.code, page.key),
+        functools.partial(page_response, site, language, page),
         language=language.code,
-        max_age=site.settings.html_max_age,
+        cache_control=html_cache(site),
     )
 
 
@@ -114,7 +157,7 @@ async def remember_language(request: Request) -> Response:
     The redirect target is built from the site's own URL map, never copied from the request.
     """
     site = current_site(request)
-    resolved = _resolve(request, site, redirect_spelling=False)
+    resolved = await _resolve(request, site, redirect_spelling=False)
     if isinstance(resolved, Response):
         return resolved
     language, page = resolved
@@ -133,12 +176,18 @@ async def remember_language(request: Request) -> Response:
     return response
 
 
-def not_found_response(request: Request, site: Site, language: Language | None = None) -> Response:
+async def not_found_response(request: Request, site: Site, language: Language | None = None) -> Response:
     """A 404 in the URL's language, or else in the reader's (and then it varies with their headers)."""
     negotiated = language is None
     language = language or preferred_language(request, site)
-    body = not_found_body(site, language)
-    response = cacheable(request, site, body, status_code=404, language=language.code, cache_control=NOT_FOUND_CACHE)
+    response = await stored_response(
+        request,
+        site,
+        ("not-found", language.code),
+        functools.partial(not_found_response_body, site, language),
+        language=language.code,
+        cache_control=lambda status: NOT_FOUND_CACHE,
+    )
     if negotiated:
         response.headers.append("Vary", "Accept-Language, Cookie")
     return response
@@ -160,7 +209,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
-    return not_found_response(request, current_site(request))
+    return await not_found_response(request, current_site(request))
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> Response:
@@ -172,12 +221,12 @@ async def method_not_allowed(request: Request, exc: Exception) -> Response:
 async def show_review(request: Request) -> Response:
     """Review mode: a page's blocks in English and in the translation, side by side."""
     site = current_site(request)
-    resolved = _resolve(request, site, redirect_spelling=False)
+    resolved = await _resolve(request, site, redirect_spelling=False)
     if isinstance(resolved, Response):
         return resolved
     language, page = resolved
     if language.code == site.source.code or language.is_pseudo:
-        return not_found_response(request, site, language)
+        return await not_found_response(request, site, language)
     body = await run_in_threadpool(render_review, site, language, page)
     headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Content-Language": "en"}
     return HTMLResponse(body, headers=headers)
@@ -188,36 +237,60 @@ async def show_status(request: Request) -> Response:
     site = current_site(request)
     language = find_by_url_code(request.path_params["lang"], site.languages)
     if language is None:
-        return not_found_response(request, site)
+        return await not_found_response(request, site)
     if request.path_params["lang"] != language.url_code:
         return RedirectResponse(f"/{language.url_code}/translation-status", status_code=301)
-    body = await run_in_threadpool(status_body, site, language)
-    return cacheable(request, site, body, language=language.code, cache_control=NOT_FOUND_CACHE)
-
-
-async def sitemap(request: Request) -> Response:
-    site = current_site(request)
-    return cacheable(
+    return await stored_response(
         request,
         site,
-        await run_in_threadpool(sitemap_body, site),
-        media_type="application/xml",
-        max_age=site.settings.html_max_age,
+        ("status", language.code),
+        functools.partial(status_response, site, language),
+        language=language.code,
+        cache_control=lambda status: NOT_FOUND_CACHE,  # it changes with every catalog: revalidate
     )
 
 
+async def sitemap(request: Request) -> Response:
+    return await _sitemap_file(request, 0)
+
+
 async def sitemap_part(request: Request) -> Response:
+    number: int = request.path_params["number"]
+    if number < 1:
+        return await not_found_response(request, current_site(request))
+    return await _sitemap_file(request, number)
+
+
+async def _sitemap_file(request: Request, number: int) -> Response:
+    """/sitemap.xml (0) or one of its parts: all are rendered and stored together, the URLs listed once."""
     site = current_site(request)
-    body = await run_in_threadpool(sitemap_part_body, site, request.path_params["number"])
-    if body is None:
-        return not_found_response(request, site)
-    return cacheable(request, site, body, media_type="application/xml", max_age=site.settings.html_max_age)
+    store: ResponseStore = request.app.state.store
+    cache = html_cache(site)
+    entry = store.get(("sitemap", number))
+    if entry is None:
+        files = await run_in_threadpool(sitemap_responses, site)
+        if number >= len(files) or (number and len(files) == 1):
+            return await not_found_response(request, site)
+        for index, rendered in enumerate(files):
+            stored = entry_for(request, rendered, None, "application/xml", cache)
+            if index != number:  # answered at another path
+                stored = Entry(stored.rendered, stored.prepared, part_path(index) if index else "/sitemap.xml")
+            store.put(("sitemap", index), stored, site.generation)
+            if index == number:
+                entry = stored
+    assert entry is not None
+    return respond(request, entry.prepared)
 
 
 async def robots(request: Request) -> Response:
     site = current_site(request)
-    return cacheable(
-        request, site, robots_body(site), media_type="text/plain; charset=utf-8", max_age=site.settings.html_max_age
+    return await stored_response(
+        request,
+        site,
+        ("robots",),
+        functools.partial(robots_response, site),
+        media_type="text/plain; charset=utf-8",
+        cache_control=html_cache(site),
     )
 
 
@@ -225,12 +298,13 @@ async def favicon(request: Request) -> Response:
     """The icon itself: a permanent redirect to a hashed URL would outlive the next icon."""
     site = current_site(request)
     asset = request.app.state.assets["favicon.svg"]
-    return cacheable(
+    return await stored_response(
         request,
         site,
-        asset_body(site, asset),
+        ("favicon",),
+        functools.partial(asset_response, asset),
         media_type=asset.media_type,
-        cache_control=f"public, max-age={FAVICON_MAX_AGE}",
+        cache_control=lambda status: f"public, max-age={FAVICON_MAX_AGE}",
     )
 
 
@@ -239,9 +313,15 @@ async def static_asset(request: Request) -> Response:
     name = request.path_params["name"]
     for asset in request.app.state.assets.values():
         if asset.hashed_name == name:
-            cache = f"public, max-age={ASSET_MAX_AGE}, immutable"
-            return cacheable(request, site, asset_body(site, asset), media_type=asset.media_type, cache_control=cache)
-    return not_found_response(request, site)
+            return await stored_response(
+                request,
+                site,
+                ("asset", name),
+                functools.partial(asset_response, asset),
+                media_type=asset.media_type,
+                cache_control=lambda status: f"public, max-age={ASSET_MAX_AGE}, immutable",
+            )
+    return await not_found_response(request, site)
 
 
 async def health(request: Request) -> Response:

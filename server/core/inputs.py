@@ -1,0 +1,91 @@
+"""What a rendered response was made from: inputs recorded while it renders, matched against what a reload changed.
+
+An input names one thing a reload can change:
+
+- `("page", key)`: one content page (its Markdown file); `("pages",)`: which pages exist;
+- `("catalog", language, key)`: one page's catalog in one language (or the page's template);
+- `("review", language, key)`: the review record of one page in one language;
+- `("interface", language)`: a language's interface catalog (or the interface template);
+- `("published", language, key)`: whether a page is published in a language (the switcher, links and
+  listings show it), which changes far less often than the catalogs and records it is decided from.
+
+Templates, assets and settings are read by every render: when they change, everything is dropped.
+The site records each input as it is read (`record`), so a response declares exactly what it showed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Collection, Iterator
+
+Input = tuple[str, ...]
+
+# Beyond this many inputs, a response (a sitemap, the status page) depends on whole kinds of input:
+# ("catalog",) stands for every catalog. Precision is kept where it pays: one page's few dozen inputs.
+MOST_INPUTS = 512
+FULL_LENGTH = {"page": 2, "pages": 1, "catalog": 3, "review": 3, "interface": 2, "published": 3}
+
+_recording: contextvars.ContextVar[set[Input] | None] = contextvars.ContextVar("recording", default=None)
+
+
+def record(item: Input) -> None:
+    """Note that the render in progress (if any) read `item`."""
+    inputs = _recording.get()
+    if inputs is not None:
+        inputs.add(item)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[Input]]:
+    """Collect the inputs read inside the block (in this thread or task only)."""
+    inputs: set[Input] = set()
+    token = _recording.set(inputs)
+    try:
+        yield inputs
+    finally:
+        _recording.reset(token)
+
+
+@contextlib.contextmanager
+def unrecorded() -> Iterator[None]:
+    """Read inside the block without recording: for a decision recorded as an input of its own."""
+    token = _recording.set(None)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+def summarized(inputs: Collection[Input]) -> frozenset[Input]:
+    """The inputs, or just their kinds when there are too many to be worth listing.
+
+    >>> sorted(summarized({("page", "a"), ("catalog", "de", "a")}))
+    [('catalog', 'de', 'a'), ('page', 'a')]
+    >>> sorted(summarized({("page", str(n)) for n in range(MOST_INPUTS + 1)} | {("pages",)}))
+    [('page',), ('pages',)]
+    """
+    if len(inputs) <= MOST_INPUTS:
+        return frozenset(inputs)
+    return frozenset(item[:1] for item in inputs)
+
+
+def affected(inputs: Collection[Input], changed: Collection[Input]) -> bool:
+    """Whether a response made from `inputs` shows any of the `changed` inputs.
+
+    A changed input matches itself and every shorter prefix of it: ("catalog",) in `inputs`
+    depends on every catalog; ("catalog", "de") in `changed` stands for all of German's.
+
+    >>> affected({("catalog", "de", "a")}, {("catalog", "fr", "a")}), affected({("catalog",)}, {("catalog", "fr", "a")})
+    (False, True)
+    >>> affected({("catalog", "de", "a")}, {("catalog", "de")})
+    True
+    """
+    for item in changed:
+        for end in range(1, len(item) + 1):
+            if item[:end] in inputs:
+                return True
+        broader = len(item) < FULL_LENGTH.get(item[0], len(item))
+        if broader and any(item == given[: len(item)] for given in inputs if len(given) > len(item)):
+            return True
+    return False
