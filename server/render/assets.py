@@ -7,6 +7,8 @@ import mimetypes
 from dataclasses import dataclass
 from importlib import resources
 
+from ..core.urls import path_for
+
 ASSET_NAMES = ("site.css", "favicon.svg")
 
 
@@ -19,7 +21,7 @@ class Asset:
 
     @property
     def url(self) -> str:
-        return f"/static/{self.hashed_name}"
+        return path_for("static", name=self.hashed_name)
 
 
 def load_assets() -> dict[str, Asset]:

@@ -20,8 +20,6 @@ from ..core.site import DISCLAIMER_SLUG, Site
 from ..core.urls import page_path
 from .pages import PageContext
 
-REVIEW_PREFIX = "/review"
-
 
 @dataclass(frozen=True)
 class ReviewRow:
@@ -40,7 +38,7 @@ class ReviewRow:
 
 
 def review_path(language: Language, page: Page) -> str:
-    return REVIEW_PREFIX + page_path(language, page)
+    return page_path(language, page, "review_")
 
 
 def review_rows(site: Site, language: Language, page: Page) -> list[ReviewRow]:

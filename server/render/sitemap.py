@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from ..core.site import Site
-from ..core.urls import absolute, page_path
+from ..core.urls import absolute, page_path, path_for
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -32,7 +32,9 @@ def sitemap_entries(site: Site) -> list[str]:
             for alternate in published:
                 href = quoteattr(absolute(base, page_path(alternate, page)))
                 lines.append(f'    <xhtml:link rel="alternate" hreflang="{alternate.code}" href={href}/>')
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(base + "/")}/>')
+            lines.append(
+                f'    <xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(absolute(base, path_for("root")))}/>'
+            )
             lines.append("  </url>")
             entries.append("\n".join(lines) + "\n")
     return entries
@@ -57,7 +59,7 @@ def sitemap_parts(site: Site, max_urls: int | None = None, max_bytes: int | None
 
 
 def part_path(number: int) -> str:
-    return f"/sitemaps/{number}.xml"
+    return path_for("sitemap_part", number=number)
 
 
 def render_sitemap(site: Site, parts: list[str] | None = None) -> str:

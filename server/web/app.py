@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..core.settings import Settings
+from ..core.urls import ROUTES
 from ..render.assets import load_assets
 from . import views
 from .fastpath import FastPathMiddleware
@@ -19,13 +22,35 @@ from .reloading import ReloadEachRequest, SiteHolder
 from .security import SecurityHeadersMiddleware
 from .store import ResponseStore
 
+# Each route of the URL map (core/urls.py, in its order) and the view that answers it.
+ENDPOINTS: dict[str, Callable[[Request], Awaitable[Response]]] = {
+    "root": views.choose_language,
+    "health": views.health,
+    "sitemap": views.sitemap,
+    "sitemap_part": views.sitemap_part,
+    "robots": views.robots,
+    "favicon": views.favicon,
+    "static": views.static_asset,
+    "choose_home": views.remember_language,
+    "choose_topic": views.remember_language,
+    "choose_page": views.remember_language,
+    "review_home": views.show_review,
+    "review_topic": views.show_review,
+    "review_page": views.show_review,
+    "home_without_slash": views.add_slash,
+    "home": views.show_page,
+    "topic": views.show_page,
+    "status": views.show_status,
+    "page": views.show_page,
+}
+REVIEW_ROUTES = ("review_home", "review_topic", "review_page")  # side by side for reviewers: never for readers
 
-def review_routes() -> list[Route]:
-    """The side-by-side review views: only in review mode, never in the export."""
+
+def routes(settings: Settings) -> list[Route]:
     return [
-        Route("/review/{lang}/", views.show_review, name="review_home"),
-        Route("/review/{lang}/topics/{topic}", views.show_review, name="review_topic"),
-        Route("/review/{lang}/{slug}", views.show_review, name="review_page"),
+        Route(path, ENDPOINTS[name], name=name)
+        for name, path in ROUTES.items()
+        if settings.review_mode or name not in REVIEW_ROUTES
     ]
 
 
@@ -33,24 +58,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app. `uvicorn --factory server.web.app:create_app` calls this with no args."""
     settings = settings or Settings.from_env(os.environ)
     settings.validate()
-    routes = [
-        Route("/", views.choose_language, name="root"),
-        Route("/healthz", views.health, name="health"),
-        Route("/sitemap.xml", views.sitemap, name="sitemap"),
-        Route("/sitemaps/{number:int}.xml", views.sitemap_part, name="sitemap_part"),
-        Route("/robots.txt", views.robots, name="robots"),
-        Route("/favicon.ico", views.favicon, name="favicon"),
-        Route("/static/{name}", views.static_asset, name="static"),
-        Route("/choose-language/{lang}/", views.remember_language, name="choose_home"),
-        Route("/choose-language/{lang}/topics/{topic}", views.remember_language, name="choose_topic"),
-        Route("/choose-language/{lang}/{slug}", views.remember_language, name="choose_page"),
-        *(review_routes() if settings.review_mode else []),
-        Route("/{lang}", views.add_slash, name="home_without_slash"),
-        Route("/{lang}/", views.show_page, name="home"),
-        Route("/{lang}/topics/{topic}", views.show_page, name="topic"),
-        Route("/{lang}/translation-status", views.show_status, name="status"),
-        Route("/{lang}/{slug}", views.show_page, name="page"),
-    ]
     assets = load_assets()
     store = ResponseStore(settings.store_bytes)
     holder = SiteHolder(settings, store, {name: asset.url for name, asset in assets.items()})
@@ -71,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         debug=False,  # never a traceback page, whatever the settings
-        routes=routes,
+        routes=routes(settings),
         middleware=[
             Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
             *([Middleware(ReloadEachRequest, holder=holder)] if settings.reload else []),

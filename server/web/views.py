@@ -21,7 +21,7 @@ from ..core.policy import (
     security_headers,
 )
 from ..core.site import Site
-from ..core.urls import page_path
+from ..core.urls import page_path, path_for
 from ..render.pages import render_message
 from ..render.responses import (
     asset_response,
@@ -98,7 +98,7 @@ def preferred_language(request: Request, site: Site) -> Language:
 async def choose_language(request: Request) -> Response:
     site = current_site(request)
     language = preferred_language(request, site)
-    response = RedirectResponse(f"/{language.url_code}/", status_code=302)
+    response = RedirectResponse(path_for("home", lang=language.url_code), status_code=302)
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -131,7 +131,7 @@ async def add_slash(request: Request) -> Response:
     language = find_by_url_code(request.path_params["lang"], site.languages)
     if language is None:
         return await not_found_response(request, site)
-    return RedirectResponse(f"/{language.url_code}/", status_code=301)
+    return RedirectResponse(path_for("home", lang=language.url_code), status_code=301)
 
 
 async def show_page(request: Request) -> Response:
@@ -239,7 +239,7 @@ async def show_status(request: Request) -> Response:
     if language is None:
         return await not_found_response(request, site)
     if request.path_params["lang"] != language.url_code:
-        return RedirectResponse(f"/{language.url_code}/translation-status", status_code=301)
+        return RedirectResponse(path_for("status", lang=language.url_code), status_code=301)
     return await stored_response(
         request,
         site,
@@ -274,7 +274,7 @@ async def _sitemap_file(request: Request, number: int) -> Response:
         for index, rendered in enumerate(files):
             stored = entry_for(request, rendered, None, "application/xml", cache)
             if index != number:  # answered at another path
-                stored = Entry(stored.rendered, stored.prepared, part_path(index) if index else "/sitemap.xml")
+                stored = Entry(stored.rendered, stored.prepared, part_path(index) if index else path_for("sitemap"))
             store.put(("sitemap", index), stored, site.generation)
             if index == number:
                 entry = stored
