@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from typing import Any
 
 import brotli
 import pytest
@@ -71,12 +72,17 @@ def test_cache_control_suits_each_kind_of_response(client: TestClient) -> None:
 
 
 def test_each_page_is_rendered_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from server.render import responses
+    from server.render import pages
 
     client.get(URL)
-    renders = []
-    render = responses.render_page
-    monkeypatch.setattr(responses, "render_page", lambda *args: renders.append(args) or render(*args))
+    renders: list[object] = []
+    render = pages.render_page
+
+    def counted(*args: Any) -> str:
+        renders.append(args)
+        return render(*args)
+
+    monkeypatch.setattr("server.render.responses.render_page", counted)
     for _ in range(3):
         assert client.get(URL).status_code == 200
         assert client.get(URL, headers={"Accept-Encoding": "gzip"}).status_code == 200

@@ -32,9 +32,8 @@ def sitemap_entries(site: Site) -> list[str]:
             for alternate in published:
                 href = quoteattr(absolute(base, page_path(alternate, page)))
                 lines.append(f'    <xhtml:link rel="alternate" hreflang="{alternate.code}" href={href}/>')
-            lines.append(
-                f'    <xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(absolute(base, path_for("root")))}/>'
-            )
+            root = quoteattr(absolute(base, path_for("root")))
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href={root}/>')
             lines.append("  </url>")
             entries.append("\n".join(lines) + "\n")
     return entries

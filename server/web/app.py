@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -19,8 +20,11 @@ from ..render.assets import load_assets
 from . import views
 from .fastpath import FastPathMiddleware
 from .reloading import ReloadEachRequest, SiteHolder
+from .render_queue import RenderQueue
 from .security import SecurityHeadersMiddleware
 from .store import ResponseStore
+
+log = logging.getLogger("server.web.app")
 
 # Each route of the URL map (core/urls.py, in its order) and the view that answers it.
 ENDPOINTS: dict[str, Callable[[Request], Awaitable[Response]]] = {
@@ -60,11 +64,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings.validate()
     assets = load_assets()
     store = ResponseStore(settings.store_bytes)
+    render_queue = RenderQueue()
     holder = SiteHolder(settings, store, {name: asset.url for name, asset in assets.items()})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         """Look for changed files in the background while serving (with --reload, before each request instead)."""
+        render_queue.start()
         watcher = None
         if not settings.reload and settings.reload_interval > 0:
             watcher = asyncio.create_task(holder.watch())
@@ -75,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
+            render_queue.close()
+            log.info("response store at shutdown: %s", store.summary())
 
     app = Starlette(
         debug=False,  # never a traceback page, whatever the settings
@@ -91,5 +99,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.assets = assets
     app.state.store = store
+    app.state.render_queue = render_queue
     app.state.holder = holder
     return app

@@ -79,6 +79,14 @@ class ResponseStore:
         if entry.path is not None and self._paths.get(entry.path) == key:
             self._paths.pop(entry.path, None)
 
+    def summary(self) -> str:
+        """One line for the log: how full the store is and how often it answered."""
+        lru = self._entries
+        return (
+            f"{len(lru)} responses, {lru.used / 2**20:.1f} of {lru.budget / 2**20:.1f} MiB, "
+            f"hit rate {lru.hit_rate:.1%} ({lru.hits} hits, {lru.misses} misses), {lru.evictions} evicted"
+        )
+
     @property
     def stats(self) -> dict[str, float]:
         """Entries, bytes used, budget, hits, misses, hit rate and evictions: for the benchmark and operators."""

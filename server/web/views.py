@@ -37,6 +37,7 @@ from ..render.reviewing import render_review
 from ..render.sitemap import part_path
 from ..render.stored import Rendered
 from .caching import HTML, prepare, respond
+from .render_queue import RenderQueue
 from .store import Entry, ResponseStore
 
 log = logging.getLogger("server.web.views")
@@ -57,12 +58,18 @@ async def stored_response(
     language: str | None = None,
     media_type: str = HTML,
     cache_control: Callable[[int], str],
+    whole_site: bool = False,
 ) -> Response:
-    """The stored response for `key`, rendered off the event loop the first time (and after an eviction)."""
+    """The stored response for `key`, rendered off the event loop the first time (and after an eviction).
+
+    `whole_site`: the render reads every page and catalog; it queues apart from the pages' renders.
+    """
     store: ResponseStore = request.app.state.store
     entry = store.get(key)
     if entry is None:
-        entry = entry_for(request, await run_in_threadpool(make), language, media_type, cache_control)
+        queue: RenderQueue = request.app.state.render_queue
+        rendered = await (queue.whole_site(make) if whole_site else queue.page(make))
+        entry = entry_for(request, rendered, language, media_type, cache_control)
         store.put(key, entry, site.generation)
     return respond(request, entry.prepared)
 
@@ -247,6 +254,7 @@ async def show_status(request: Request) -> Response:
         functools.partial(status_response, site, language),
         language=language.code,
         cache_control=lambda status: NOT_FOUND_CACHE,  # it changes with every catalog: revalidate
+        whole_site=True,
     )
 
 
@@ -268,7 +276,8 @@ async def _sitemap_file(request: Request, number: int) -> Response:
     cache = html_cache(site)
     entry = store.get(("sitemap", number))
     if entry is None:
-        files = await run_in_threadpool(sitemap_responses, site)
+        queue: RenderQueue = request.app.state.render_queue
+        files = await queue.whole_site(functools.partial(sitemap_responses, site))
         if number >= len(files) or (number and len(files) == 1):
             return await not_found_response(request, site)
         for index, rendered in enumerate(files):
