@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="translation status per language and page")
     stats.add_argument("language", nargs="?", help="only this language, e.g. pt_BR or pt-BR")
     update = commands.add_parser("update", help="extract messages and update every language's catalogs")
+    update.add_argument(
+        "--all",
+        action="store_true",
+        dest="everything",
+        help="extract every page and update every catalog, not only those whose English changed "
+        "(after upgrading Babel or changing how pages are parsed)",
+    )
     init = commands.add_parser("init", help="start a new language, e.g. `init pt_BR`")
     init.add_argument("locale", help="POSIX locale name for the folder under locales/, e.g. pt_BR or zh_Hant")
     compile_ = commands.add_parser("compile", help="check, then write .mo files for other gettext tools")
@@ -176,18 +183,23 @@ def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.command == "update":
-            for change in update(
-                settings.locales_dir, content_dir=settings.content_dir, templates_dir=settings.templates_dir
-            ):
-                print(change)
+            summary = update(
+                settings.locales_dir,
+                content_dir=settings.content_dir,
+                templates_dir=settings.templates_dir,
+                everything=args.everything,
+            )
+            for line in summary.lines():
+                print(line)
         elif args.command == "init":
-            for change in init(
+            summary = init(
                 settings.locales_dir,
                 args.locale,
                 content_dir=settings.content_dir,
                 templates_dir=settings.templates_dir,
-            ):
-                print(change)
+            )
+            for line in summary.lines():
+                print(line)
             print("next: translate these files, then run `python -m server check` (see TRANSLATING.md)")
         elif args.command == "compile":
             if run_check(settings):
