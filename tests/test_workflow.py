@@ -466,7 +466,7 @@ def test_update_splits_each_single_content_catalog_into_one_per_page_keeping_eve
     before = {name: read_for_update(catalog_path(locales, name, "content")) for name in names}
     assert main(["update", *folder_options(single_catalogs)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    split = [line for line in lines if "split" in line]
+    split = [line for line in lines if line.startswith("split ")]
     assert len(split) == 1 and ", ".join(names) in split[0] and "content.pot" in split[0], lines
     assert not template_path(locales, "content").exists()
     pages = keys(single_catalogs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import io
 import logging
 import os
@@ -32,6 +33,7 @@ from ..core.catalogs import (
     CatalogError,
     NoPluralRule,
     PluralCountError,
+    PluralMismatch,
     catalog_path,
     cldr_plural_forms,
     key_of,
@@ -501,8 +503,7 @@ def migrate_plural_forms(catalog: Catalog, locale_name: str) -> bool:
     "many" since CLDR 38 reached Babel 2.19) starts as a copy of the old "other" form, and its
     entry is marked fuzzy for a translator to confirm. Returns whether the header changed.
     """
-    locale = Locale.parse(code_from_catalog_name(locale_name), sep="-")
-    mismatch = plural_forms_mismatch(catalog.plural_forms, locale)
+    mismatch = _plural_forms_mismatch(catalog.plural_forms, locale_name)
     if mismatch is None:
         return False
     old = plural_function(catalog.plural_forms)
@@ -525,6 +526,12 @@ def migrate_plural_forms(catalog: Catalog, locale_name: str) -> bool:
         if any(not exact for _, exact in sources) or len({source for source, _ in sources}) < new_count:
             message.flags.add("fuzzy")
     return True
+
+
+@functools.cache
+def _plural_forms_mismatch(plural_forms: str, locale_name: str) -> PluralMismatch | None:
+    """`plural_forms_mismatch`, worked out once per header and language: it tries a thousand counts."""
+    return plural_forms_mismatch(plural_forms, Locale.parse(code_from_catalog_name(locale_name), sep="-"))
 
 
 def _old_form_for_each_new_form(
