@@ -464,11 +464,20 @@ def test_update_splits_each_single_content_catalog_into_one_per_page_keeping_eve
     assert len(names) > 5
     read_for_update = server.tools.workflow.read_for_update  # `#|` lines as previous msgids
     before = {name: read_for_update(catalog_path(locales, name, "content")) for name in names}
+    single = read(template_path(locales, "content"))
     assert main(["update", *folder_options(single_catalogs)]) == 0
     lines = capsys.readouterr().out.splitlines()
     split = [line for line in lines if line.startswith("split ")]
     assert len(split) == 1 and ", ".join(names) in split[0] and "content.pot" in split[0], lines
     assert not template_path(locales, "content").exists()
+    for path in (locales / "content").rglob("*.pot"):
+        # a page whose English is as it was keeps the date of the English its translations were made from
+        unchanged = all(
+            (found := single.get(message.id)) is not None and set(message.locations) <= set(found.locations)
+            for message in read(path)
+            if message.id
+        )
+        assert (read(path).creation_date == single.creation_date) == unchanged, path
     pages = keys(single_catalogs)
     for name in names:
         assert not catalog_path(locales, name, "content").exists()
