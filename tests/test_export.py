@@ -29,8 +29,7 @@ INCLUDES = ("security-headers.conf",)  # deploy/ files both configs include from
 
 
 def build_export(out: Path, **changes: object) -> Path:
-    app = create_app(repository_settings(**changes))
-    build(app.state.holder.site, app.state.assets, out)
+    build(repository_settings(**changes), out)
     return out
 
 

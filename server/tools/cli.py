@@ -167,14 +167,14 @@ def run_stats(settings: Settings, language: str | None) -> int:
 
 
 def run_build(settings: Settings, out: Path) -> int:
-    from dataclasses import replace
+    from .export import BuildError, build
 
-    from ..web.app import create_app
-    from .export import build
-
-    app = create_app(replace(settings, review_mode=False))  # the export is for readers: reviewed pages only
-    count = build(app.state.holder.site, app.state.assets, out)
-    print(f"wrote {count} pages and files to {out / 'public'}")
+    try:
+        summary = build(settings, out)
+    except (BuildError, ValueError, OSError) as error:  # ValueError: a broken content file or template
+        print(f"error: {error}")
+        return 1
+    print(summary.line())
     return 0
 
 

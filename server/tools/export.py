@@ -1,64 +1,209 @@
-"""`python -m server build OUT/`: the whole site as files, byte for byte what the server sends."""
+"""`python -m server build OUT/`: the whole site as files, byte for byte what the server sends.
+
+Parallel: the export is cut into jobs (export_jobs.py), which worker processes, each with its own
+Site, render and write. Incremental: OUT/.build-manifest.json (manifest.py) records what each job
+read; the next build redoes only the jobs whose inputs changed, and deletes what is no longer
+exported. When what every render reads changed (templates, code, settings), or there is no usable
+manifest, the whole export is written beside the previous one and takes its place once complete.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel.core import get_global
 
 from ..core.languages import Language
 from ..core.policy import COOKIE_MAX_AGE, LANGUAGE_COOKIE, security_headers
+from ..core.settings import Settings
 from ..core.site import Site
-from ..core.urls import page_path
-from ..render.assets import Asset
-from ..render.responses import (
-    asset_response,
-    not_found_response,
-    page_response,
-    robots_response,
-    sitemap_responses,
-    status_response,
+from ..render.assets import Asset, load_assets
+from .export_jobs import (
+    BuildError,
+    Done,
+    decide,
+    export_languages,
+    is_present,
+    list_jobs,
+    make_tasks,
+    remove_outputs,
+    run_tasks,
+    static_urls,
 )
-from ..render.sitemap import part_path
-from ..render.stored import Rendered
+from .manifest import MANIFEST, Decision, InputDigests, Job, JobRecord, Manifest, Pair, everything_digest
 
 PUBLIC = "public"  # the web root inside OUT/
 NGINX = "nginx"  # generated nginx includes inside OUT/
+FRESH = "public.new"  # a full build is written here, then renamed to public/
+REPLACED = "public.old"  # the previous public/ while the fresh one takes its place
+SCRATCH = ".build-scratch"  # files being written, renamed into public/ once whole: on the same file system
+# Every catalog of a large library stays parsed (a few kB each): the server's bound would parse them again and again.
+BUILD_CATALOG_CACHE = 1_000_000
+
+__all__ = ["PUBLIC", "BuildError", "Summary", "build", "nginx_include"]
 
 
-def file_for(url_path: str) -> str:
-    """The file in the export that answers a URL path.
+@dataclass(frozen=True)
+class Summary:
+    """What a build did; `line()` is what the command prints."""
 
-    >>> file_for("/zh-hans/"), file_for("/en/privacy"), file_for("/en/topics/back-ache"), file_for("/robots.txt")
-    ('zh-hans/index.html', 'en/privacy.html', 'en/topics/back-ache.html', 'robots.txt')
+    exported: int  # URLs in the export
+    written: frozenset[str]  # URLs whose files were written
+    rendered: frozenset[str]  # URLs rendered again (and written, or found byte for byte as they were)
+    removed: frozenset[str]  # URLs no longer exported, whose files were deleted
+    full: bool  # everything was rendered: no usable manifest, or what every render reads changed
+    seconds: float
+
+    def line(self) -> str:
+        written, removed = len(self.written), len(self.removed)
+        return (
+            f"{written} files written, {self.exported - written} unchanged, {removed} removed in {self.seconds:.1f} s"
+        )
+
+
+def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summary:
+    """Write the export to OUT/public (with .gz and .br variants) and its nginx maps to OUT/nginx.
+
+    Raises BuildError, or ValueError for a content file or template the site cannot load; OUT/public
+    is then as it was, or holds some files already brought up to date, each one whole.
     """
-    path = url_path.lstrip("/")
-    if not path or path.endswith("/"):
-        return path + "index.html"
-    return path if "." in path.rsplit("/", 1)[-1] else path + ".html"
+    started = time.monotonic()
+    workers = workers or os.cpu_count() or 1
+    # For readers: reviewed pages only. Every catalog, once parsed, stays parsed for the whole build.
+    settings = replace(settings, review_mode=False, catalog_cache=max(settings.catalog_cache, BUILD_CATALOG_CACHE))
+    assets = load_assets()
+    site = Site.load(settings, static_urls=static_urls(assets))
+    digests = InputDigests(site)
+    digests.snapshot()  # before anything renders: a file edited during the build differs next time
+    everything = everything_digest(site)
+    out.mkdir(parents=True, exist_ok=True)
+    _tidy(out)
+    public = out / PUBLIC
+    wanted = list_jobs(site, assets)
+    previous = Manifest.load(out)
+    full = previous is None or previous.everything != everything or not public.is_dir()
+    if previous is None or full:
+        previous = Manifest(everything, {}, {}, {})
+        root, scratch, stale, removed = out / FRESH, None, wanted, set()
+        decisions: dict[Pair, Decision] = {}
+        root.mkdir()
+    else:
+        root, scratch = public, out / SCRATCH
+        decisions = _decisions(site, previous, digests)
+        stale = _stale(previous, wanted, digests, public)
+        gone = previous.jobs.keys() - set(wanted)
+        removed = remove_outputs(public, [output for job in gone for output in previous.jobs[job].outputs])
+        if stale or gone:
+            previous.unsure(stale, forget=gone).save(out)  # stopped from here on, the next build redoes them
+        scratch.mkdir()
+    try:
+        tasks = make_tasks(settings, root, scratch, stale, _output_digests(previous, stale), workers)
+        known = {pair: decision.published for pair, decision in decisions.items()}
+        done = run_tasks(tasks, workers, site, assets, known)
+    except BuildError as error:
+        kept = "is as it was" if full else "holds only whole files, and the next build redoes the rest"
+        raise BuildError(f"{error}; {public} {kept}") from None
+    manifest = _manifest(previous, wanted, done, decisions, digests)
+    if not full:  # a page no longer published, a sitemap in fewer parts
+        exported = {output.url for record in manifest.jobs.values() for output in record.outputs}
+        before = [output for job in stale if job in previous.jobs for output in previous.jobs[job].outputs]
+        removed |= remove_outputs(public, [output for output in before if output.url not in exported])
+    _put_if_changed(out / NGINX / "site-maps.conf", nginx_include(site, assets).encode("utf-8"))
+    if full:
+        (out / MANIFEST).unlink(missing_ok=True)
+        if public.is_dir():
+            public.rename(out / REPLACED)
+        root.rename(public)
+    manifest.save(out)
+    _tidy(out)
+    return Summary(
+        exported=sum(len(record.outputs) for record in manifest.jobs.values()),
+        written=frozenset(url for finished in done for url in finished.written),
+        rendered=frozenset(output.url for finished in done for output in finished.record.outputs),
+        removed=frozenset(removed),
+        full=full,
+        seconds=time.monotonic() - started,
+    )
 
 
-def exported(site: Site, assets: dict[str, Asset]) -> Iterator[tuple[str, Rendered]]:
-    """(URL path, rendered response) for everything a static host serves."""
-    languages = [language for language in site.languages if not language.is_pseudo]
-    for language in languages:
+def _decisions(site: Site, previous: Manifest, digests: InputDigests) -> dict[Pair, Decision]:
+    """Whether each page is published in each language: as recorded, unless what decided it changed."""
+    changed = {item for item, digest in previous.digests.items() if item[0] != "published" and digests(item) != digest}
+    decisions = {}
+    for language in export_languages(site):
         for page in site.every_page():
-            if site.is_published(page, language):
-                yield page_path(language, page), page_response(site, language, page)
-        yield f"/{language.url_code}/translation-status", status_response(site, language)
-        yield f"/{language.url_code}/404.html", not_found_response(site, language)
-    yield "/404.html", not_found_response(site, site.source)
-    sitemap, *parts = sitemap_responses(site)
-    yield "/sitemap.xml", sitemap
-    for number, part in enumerate(parts, start=1):
-        yield part_path(number), part
-    yield "/robots.txt", robots_response(site)
-    for asset in assets.values():
-        yield asset.url, asset_response(asset)
-    yield "/favicon.ico", asset_response(assets["favicon.svg"])  # the icon itself, as the server answers
+            pair = (language.code, page.key)
+            recorded = previous.decisions.get(pair)
+            if recorded is not None and recorded.inputs.isdisjoint(changed):
+                decisions[pair] = recorded
+            else:
+                decisions[pair] = decide(site, page, language)
+            digests.decisions[pair] = decisions[pair].published
+    return decisions
+
+
+def _stale(previous: Manifest, wanted: list[Job], digests: InputDigests, public: Path) -> list[Job]:
+    """The jobs to do again: new ones, those with an input that changed, and those whose files are missing."""
+    changed = {item for item, digest in previous.digests.items() if digests(item) != digest}
+    stale = []
+    for job in wanted:
+        record = previous.jobs.get(job)
+        if record is None or not record.inputs.isdisjoint(changed) or not is_present(public, record.outputs):
+            stale.append(job)
+    return stale
+
+
+def _output_digests(previous: Manifest, jobs: list[Job]) -> dict[Job, dict[str, str]]:
+    """The digest of each output of these jobs now in the export: a job rendering the same bytes leaves it alone."""
+    return {
+        job: {output.url: output.digest for output in previous.jobs[job].outputs}
+        for job in jobs
+        if job in previous.jobs
+    }
+
+
+def _manifest(
+    previous: Manifest, wanted: list[Job], done: list[Done], decisions: Mapping[Pair, Decision], digests: InputDigests
+) -> Manifest:
+    """The manifest of the export now: the jobs done, and the others as they were recorded."""
+    jobs: dict[Job, JobRecord] = {job: previous.jobs[job] for job in wanted if job in previous.jobs}
+    made = dict(decisions)
+    for finished in done:
+        jobs[finished.job] = finished.record
+        if finished.decision is not None:
+            made[(finished.job[1], finished.job[2])] = finished.decision
+    digests.decisions.update((pair, decision.published) for pair, decision in made.items())
+    inputs = {item for record in jobs.values() for item in record.inputs}
+    inputs |= {item for decision in made.values() for item in decision.inputs}
+    return Manifest(previous.everything, {item: digests(item) for item in inputs}, jobs, made)
+
+
+def _put_if_changed(path: Path, data: bytes) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        if path.read_bytes() == data:
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    temporary.write_bytes(data)  # readable by nginx's workers, as tempfile's private files are not
+    os.replace(temporary, path)
+
+
+def _tidy(out: Path) -> None:
+    """Clear what an interrupted build left: scratch files, a half-written fresh tree, a replaced one."""
+    if not (out / PUBLIC).exists() and (out / REPLACED).is_dir():
+        (out / REPLACED).rename(out / PUBLIC)  # stopped between the two renames of a full build
+    for leftover in (SCRATCH, FRESH, REPLACED):
+        shutil.rmtree(out / leftover, ignore_errors=True)
+    for temporary in out.glob(".manifest-*"):
+        temporary.unlink(missing_ok=True)
 
 
 SUBTAG = "[a-z0-9]{1,8}"  # BCP 47 subtags are at most 8 characters; bounded, so nothing can run on
@@ -153,22 +298,3 @@ def _other_script_subtags(language: str, script: str) -> list[str]:
         if len(parts) == 2 and parts[0] == language and f"_{script}_" not in f"{value}_":
             others.add(parts[1].lower())
     return sorted(others)
-
-
-def build(site: Site, assets: dict[str, Asset], out: Path) -> int:
-    """Write the export to OUT/public (with .gz and .br variants) and its nginx maps to OUT/nginx."""
-    public = out / PUBLIC
-    if public.exists():
-        shutil.rmtree(public)
-    count = 0
-    for url_path, rendered in exported(site, assets):
-        entry = rendered.stored
-        target = public / file_for(url_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(entry.body)
-        for coding, body in entry.encoded.items():
-            target.with_name(target.name + (".br" if coding == "br" else ".gz")).write_bytes(body)
-        count += 1
-    (out / NGINX).mkdir(parents=True, exist_ok=True)
-    (out / NGINX / "site-maps.conf").write_text(nginx_include(site, assets), encoding="utf-8")
-    return count

@@ -1,0 +1,287 @@
+"""The build manifest: what each exported file was made from, so that the next build redoes only what changed.
+
+Each job of the export (a page in a language, a status page, the sitemaps…) is recorded with the
+inputs its render read (core/inputs.py) and the digest of each input's value then; a digest of
+everything every render depends on (templates, assets, code, settings) stands beside them. An
+input's digest is computed from its files, without parsing them, so comparing costs little more
+than reading them. Publication is the one input decided rather than read: each decision is kept
+with what it was decided from, and decided again only when one of those changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import secrets
+import sys
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ..core.catalogs import catalog_path, page_catalog_path, page_template_path, template_path
+from ..core.inputs import FULL_LENGTH, Input
+from ..core.site import Site
+
+MANIFEST = ".build-manifest.json"  # in OUT/, beside public/: never served
+FORMAT = 1  # bumped when the manifest's layout or meaning changes: an older one then means a full build
+# Libraries whose version can change the bytes of an export: rendering, Markdown, compression.
+OUTPUT_LIBRARIES = ("babel", "jinja2", "markupsafe", "markdown-it-py", "brotli", "starlette")
+# Settings that only tune a running server: changing them changes no exported byte.
+SERVER_ONLY_SETTINGS = ("reload", "reload_interval", "debug", "cache_dir", "store_bytes", "catalog_cache")
+INTERFACE = "interface"  # the catalog domain of templates' strings (catalogs.DOMAINS)
+ABSENT = b"\0absent"  # what a missing file hashes as: distinct from every file's bytes, empty ones included
+
+Job = tuple[str, ...]  # ("page", code, key), ("status", code), ("sitemaps",)… (see export.jobs)
+# Recorded among a job's inputs while it is being redone, with a digest no input ever has: a build
+# interrupted then leaves the job to be redone by the next, even if its inputs changed back meanwhile.
+UNSURE: Input = ("unsure",)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One exported URL: the digest of its body, and whether .gz and .br variants lie beside it."""
+
+    url: str
+    digest: str
+    compressed: bool
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    inputs: frozenset[Input]
+    outputs: tuple[Output, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a page is published in a language, and the inputs that decided it."""
+
+    published: bool
+    inputs: frozenset[Input]
+
+
+Pair = tuple[str, str]  # (language code, page key)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    everything: str  # digest of what every render depends on: when it differs, nothing recorded holds
+    digests: Mapping[Input, str]  # each recorded input's digest when its jobs ran
+    jobs: Mapping[Job, JobRecord]
+    decisions: Mapping[Pair, Decision]
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest | None:
+        """The manifest of the export in `out`, or None if there is none that this code can read."""
+        try:
+            data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            inputs = [tuple(item) for item, _digest in data["inputs"]]
+            digests = {inputs[index]: digest for index, (_item, digest) in enumerate(data["inputs"])}
+            jobs = {
+                tuple(job): JobRecord(
+                    frozenset(inputs[index] for index in indexes),
+                    tuple(Output(url, digest, compressed) for url, digest, compressed in outputs),
+                )
+                for job, indexes, outputs in data["jobs"]
+            }
+            decisions = {
+                (code, key): Decision(published, frozenset(inputs[index] for index in indexes))
+                for code, key, published, indexes in data["decisions"]
+            }
+            return cls(data["everything"], digests, jobs, decisions)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            return None  # damaged or from another version: the build starts afresh
+
+    def save(self, out: Path) -> None:
+        """Write the manifest atomically: a reader sees the old one or the new one, never half of one."""
+        recorded = {item for record in self.jobs.values() for item in record.inputs}
+        table = sorted(recorded | {item for decision in self.decisions.values() for item in decision.inputs})
+        index = {item: number for number, item in enumerate(table)}
+        data = {
+            "format": FORMAT,
+            "everything": self.everything,
+            "inputs": [[list(item), self.digests[item]] for item in table],
+            "jobs": [
+                [
+                    list(job),
+                    sorted(index[item] for item in record.inputs),
+                    [[output.url, output.digest, output.compressed] for output in record.outputs],
+                ]
+                for job, record in sorted(self.jobs.items())
+            ],
+            "decisions": [
+                [code, key, decision.published, sorted(index[item] for item in decision.inputs)]
+                for (code, key), decision in sorted(self.decisions.items())
+            ],
+        }
+        temporary = out / f".manifest-{secrets.token_hex(6)}"
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, out / MANIFEST)
+
+    def unsure(self, redone: Iterable[Job], forget: Iterable[Job] = ()) -> Manifest:
+        """The manifest while `redone` are being redone (their files may be old or new) and `forget` are gone."""
+        redo, gone = set(redone), set(forget)
+        jobs = {
+            job: JobRecord(record.inputs | {UNSURE}, record.outputs) if job in redo else record
+            for job, record in self.jobs.items()
+            if job not in gone
+        }
+        return Manifest(self.everything, {**self.digests, UNSURE: "unsure"}, jobs, self.decisions)
+
+
+def remove_manifest(out: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (out / MANIFEST).unlink()
+
+
+def _sha(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:32]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return ABSENT
+
+
+class InputDigests:
+    """The current digest of each input (inputs.py), computed from the files that hold it.
+
+    `("page", key)`: the page's Markdown; `("catalog", code, key)`: the page's .po in that language
+    and its template .pot; `("review", code, key)`: the page's latest review record;
+    `("interface", code)`: the language's interface.po; `("pages",)`: which pages exist;
+    `("published", code, key)`: the decision, from `decisions` or else decided now. A shorter
+    input (`("catalog",)`) stands for every input it begins: its digest covers all of theirs.
+    """
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.decisions: dict[Pair, bool] = {}  # known publication, by (language, page key)
+        self._paths = {page.key: Path(page.path) for page in site.every_page()}
+        self._files: dict[Path, str] = {}
+        self._known: dict[Input, str] = {}
+        self._universe: list[Input] | None = None
+
+    def snapshot(self) -> None:
+        """Compute every input read from a file now, before anything renders: a file edited during the build
+        then differs from its recorded digest, and the next build redoes what it touched."""
+        for item in self.universe():
+            if item[0] != "published":
+                self(item)
+
+    def universe(self) -> list[Input]:
+        """Every full-length input of the site, in a stable order."""
+        if self._universe is None:
+            self._universe = self._list_universe()
+        return self._universe
+
+    def _list_universe(self) -> list[Input]:
+        keys = sorted(self._paths)
+        codes = [language.code for language in self.site.languages]
+        items: list[Input] = [("pages",)]
+        items += [("page", key) for key in keys]
+        items += [("interface", code) for code in codes]
+        items += [("catalog", code, key) for code in codes for key in keys]
+        items += [("review", code, key) for code in codes for key in keys]
+        items += [("published", code, key) for code in codes for key in keys]
+        return items
+
+    def __call__(self, item: Input) -> str:
+        found = self._known.get(item)
+        if found is None:
+            found = self._known[item] = self._compute(item)
+        return found
+
+    def _compute(self, item: Input) -> str:
+        kind = item[0]
+        if item == UNSURE or kind not in FULL_LENGTH:  # a kind this code does not know: redo what read it
+            return "to be redone " + secrets.token_hex(8)
+        if len(item) < FULL_LENGTH[kind]:
+            return _sha(*(self(full).encode() for full in self.universe() if full[: len(item)] == item))
+        site = self.site
+        if item == ("pages",):
+            return _sha("\n".join(sorted(self._paths)).encode())
+        if kind == "page":
+            return self._file(self._paths[item[1]]) if item[1] in self._paths else _sha(ABSENT)
+        language = site.language(item[1])
+        if language is None:
+            return _sha(ABSENT, *(part.encode() for part in item))  # a language the site no longer has
+        if kind == "interface":
+            return self._file(catalog_path(site.settings.locales_dir, language.catalog_name, INTERFACE))
+        if kind == "catalog":
+            key = item[2]
+            template = self._file(page_template_path(site.settings.locales_dir, key))
+            if language.is_pseudo:  # made from the page's English, not from a file
+                return _sha(self(("page", key)).encode(), template.encode())
+            catalog = self._file(page_catalog_path(site.settings.locales_dir, language.catalog_name, key))
+            return _sha(catalog.encode(), template.encode())
+        if kind == "published":
+            return "published" if self._published(language.code, item[2]) else "not published"
+        if kind == "review":
+            review = site.reviews.get(language.code, {}).get(item[2])
+            if review is None:
+                return _sha(ABSENT)
+            compared = [getattr(review, f.name) for f in dataclasses.fields(review) if f.compare]  # not its line
+            return _sha(repr(compared).encode())
+        raise ValueError(f"unknown kind of input: {item!r}")
+
+    def _published(self, code: str, key: str) -> bool:
+        found = self.decisions.get((code, key))
+        if found is None:
+            language, page = self.site.language(code), self.site.page_by_key(key)
+            found = self.decisions[(code, key)] = (
+                language is not None and page is not None and self.site.is_published(page, language)
+            )
+        return found
+
+    def _file(self, path: Path) -> str:
+        found = self._files.get(path)
+        if found is None:
+            found = self._files[path] = _sha(_read(path))
+        return found
+
+
+def everything_digest(site: Site) -> str:
+    """A digest of what every render depends on: the code, the libraries that make the bytes, the settings
+    that show in the output, the languages, the templates and the interface template. The package's files
+    are the code and the static assets."""
+    settings = site.settings
+    shown = {
+        field.name: repr(getattr(settings, field.name))
+        for field in dataclasses.fields(settings)
+        if field.name not in SERVER_ONLY_SETTINGS
+    }
+    package = Path(__file__).resolve().parents[1]
+    parts = [
+        f"format {FORMAT}".encode(),
+        f"python {sys.version_info[:2]} zlib {zlib.ZLIB_RUNTIME_VERSION}".encode(),
+        repr([(name, _version(name)) for name in OUTPUT_LIBRARIES]).encode(),
+        repr(sorted(shown.items())).encode(),
+        repr([language.code for language in site.languages]).encode(),
+        _read(template_path(settings.locales_dir, INTERFACE)),
+    ]
+    for folder in (package, settings.templates_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts += [str(path.relative_to(folder)).encode(), _read(path)]
+    return _sha(*parts)
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
