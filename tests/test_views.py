@@ -85,9 +85,23 @@ def test_topic_page_lists_its_articles(client: TestClient) -> None:
     assert 'href="/en/back-pain-third-trimester"' not in signs
 
 
-def test_home_lists_every_article(client: TestClient) -> None:
+def test_home_lists_every_topic_and_every_article_is_one_link_further(client: TestClient) -> None:
+    """A library's home lists its topics (and any article filed under none), not thousands of articles."""
     html = client.get("/en/").text
-    assert 'href="/en/back-pain-miscarriage"' in html and 'href="/en/back-pain-third-trimester"' in html
+    topics = ("miscarriage-signs", "back-ache", "miscarriage-back-pain")
+    assert all(f'href="/en/topics/{topic}"' in html for topic in topics)
+    assert 'href="/en/back-pain-miscarriage"' not in html.split("<main", 1)[1]  # filed under topics
+    reachable = "".join(client.get(f"/en/topics/{topic}").text for topic in topics)
+    assert 'href="/en/back-pain-miscarriage"' in reachable and 'href="/en/back-pain-third-trimester"' in reachable
+
+
+def test_an_article_under_no_topic_is_listed_on_the_home_page(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    article = site_copy / "content/back-pain-third-trimester.md"
+    article.write_text(article.read_text(encoding="utf-8").replace('topics = ["back-ache"]', "topics = []"), "utf-8")
+    html = make_client().get("/en/").text
+    assert 'href="/en/back-pain-third-trimester"' in html.split("<main", 1)[1]
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,14 @@ cache lives in SITE_CACHE_DIR, which must be writable only by the server's user,
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import content
@@ -62,7 +64,7 @@ def _read(cache_dir: Path | None) -> dict[str, Page]:
     if cache_dir is None:
         return {}
     try:
-        with (cache_dir / CACHE_FILE).open("rb") as file:
+        with (cache_dir / CACHE_FILE).open("rb") as file, _without_garbage_collection():
             found = pickle.load(file)
     except FileNotFoundError:
         return {}
@@ -72,11 +74,30 @@ def _read(cache_dir: Path | None) -> dict[str, Page]:
     return found if isinstance(found, dict) else {}
 
 
+@contextlib.contextmanager
+def _without_garbage_collection() -> Iterator[None]:
+    """Loading tens of thousands of objects that all stay alive: collecting meanwhile is wasted time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _write(cache_dir: Path, pages: dict[str, Page]) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".pages-", delete=False) as file:
-            pickle.dump(pages, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(file.name, cache_dir / CACHE_FILE)  # readers see the old cache or the new one, never half
+        descriptor, name = tempfile.mkstemp(dir=cache_dir, prefix=".pages-")
     except OSError as error:
+        log.warning("cannot write the page cache in %s (%s); the next start parses every page", cache_dir, error)
+        return
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            pickle.dump(pages, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_dir / CACHE_FILE)  # readers see the old cache or the new one, never half
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
         log.warning("cannot write the page cache in %s (%s); the next start parses every page", cache_dir, error)

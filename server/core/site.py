@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ class Site:
     interface_template: Catalog  # the interface .pot: every interface message
     interface_tables: Mapping[str, MessageTable]  # language code -> its interface translations
     catalogs: PageCatalogs  # each page's content translations, read on first use
-    reviews: Mapping[str, Mapping[str, Review]]  # language code -> page key -> its latest recorded review
+    reviews: LazyReviews  # language code -> page key -> its latest recorded review
     glossaries: Mapping[str, Glossary]  # language code -> approved terminology
     environment: Environment
     load_problems: tuple[str, ...] = field(default=())
@@ -116,7 +117,12 @@ class Site:
         languages = _find_languages(settings, source, problems)
         names = {language.code: language.catalog_name for language in languages[1:]}
         interface_tables = _load_interface(settings, languages[1:], previous, problems, changed)
-        reviews, glossaries = _load_reviews_and_glossaries(settings, languages[1:], previous, problems)
+        reviews = LazyReviews(
+            {language.code: reviews_path(settings.locales_dir, language.catalog_name) for language in languages[1:]},
+            previous.reviews if previous else None,
+            changed,
+        )
+        glossaries = _load_glossaries(settings, languages[1:], previous, problems)
         interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
         if previous is not None and changed is not None:
             catalogs = previous.catalogs.successor(changed, names)
@@ -149,7 +155,7 @@ class Site:
     @property
     def problems(self) -> list[str]:
         """What could not be read, with file:line: found at load, and in catalogs read since."""
-        return [*self.load_problems, *self.catalogs.problems]
+        return [*self.load_problems, *self.catalogs.problems, *self.reviews.problems]
 
     def every_page(self) -> list[Page]:
         """Home, articles, pages and topics, unrecorded: for tools and whole-site views that declare it."""
@@ -206,6 +212,10 @@ class Site:
     @property
     def articles(self) -> list[Page]:
         return sorted((page for page in self.pages.values() if page.kind == "article"), key=lambda p: p.title.text)
+
+    @property
+    def sorted_topics(self) -> list[Page]:
+        return sorted(self.topics.values(), key=lambda topic: topic.title.text)
 
     def articles_in(self, topic: Page) -> list[Page]:
         return [page for page in self.articles if topic.slug in page.topics]
@@ -340,7 +350,10 @@ class Site:
                 return None  # interface.pot, or a folder that is no language
             elif parts[1:2] == ("reviews.toml",):
                 code = codes[parts[0]]
-                before, after = old.reviews.get(code, {}), self.reviews.get(code, {})
+                before = old.reviews.loaded(code)
+                if before is None:  # nothing shown was read from them
+                    continue
+                after = self.reviews[code]
                 changed |= {("review", code, k) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
             elif parts[1:2] == ("glossary.po",):
                 continue  # shown only in the review view, which is never stored
@@ -468,18 +481,66 @@ def _load_interface(
     return tables
 
 
-def _load_reviews_and_glossaries(
+class LazyReviews(Mapping[str, Mapping[str, Review]]):
+    """Each language's review records (page key -> latest review), read when first needed.
+
+    A library's records take seconds to parse, so start-up does not read them. A file that cannot
+    be read keeps its last good version; the problem is logged once with file:line.
+    """
+
+    def __init__(
+        self,
+        paths: Mapping[str, Path],  # language code -> its reviews.toml
+        previous: LazyReviews | None = None,
+        changed: Collection[Path] | None = None,
+    ) -> None:
+        self._paths = dict(paths)
+        self._loaded: dict[str, Mapping[str, Review]] = {}
+        self._last_good: dict[str, Mapping[str, Review]] = dict(previous._last_good) if previous else {}
+        self._problems: dict[str, str] = {}
+        self._lock = threading.Lock()
+        for code, records in (previous._loaded if previous else {}).items():
+            if changed is not None and code in self._paths and self._paths[code] not in changed:
+                self._loaded[code] = records
+            else:
+                self._last_good[code] = records
+
+    def __getitem__(self, code: str) -> Mapping[str, Review]:
+        found = self._loaded.get(code)
+        if found is None:
+            path = self._paths[code]
+            try:
+                found = load_reviews(path)
+            except ReviewError as error:
+                with self._lock:
+                    if str(path) not in self._problems:
+                        log.error("review record error: %s; using the last good version", error)
+                    self._problems[str(path)] = str(error)
+                found = self._last_good.get(code, {})
+            self._loaded[code] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def loaded(self, code: str) -> Mapping[str, Review] | None:
+        """A language's records if they were read already, else None (without reading them)."""
+        return self._loaded.get(code)
+
+    @property
+    def problems(self) -> list[str]:
+        with self._lock:
+            return list(self._problems.values())
+
+
+def _load_glossaries(
     settings: Settings, languages: list[Language], previous: Site | None, problems: list[str]
-) -> tuple[dict[str, Mapping[str, Review]], dict[str, Glossary]]:
-    reviews: dict[str, Mapping[str, Review]] = {}
+) -> dict[str, Glossary]:
     glossaries: dict[str, Glossary] = {}
     for language in languages:
-        try:
-            reviews[language.code] = load_reviews(reviews_path(settings.locales_dir, language.catalog_name))
-        except ReviewError as error:
-            problems.append(str(error))
-            log.error("review record error: %s; using the last good version", error)
-            reviews[language.code] = previous.reviews.get(language.code, {}) if previous else {}
         try:
             glossaries[language.code] = load_glossary(glossary_path(settings.locales_dir, language.catalog_name))
         except CatalogError as error:
@@ -488,7 +549,7 @@ def _load_reviews_and_glossaries(
             glossaries[language.code] = (
                 previous.glossaries.get(language.code, EMPTY_GLOSSARY) if previous else EMPTY_GLOSSARY
             )
-    return reviews, glossaries
+    return glossaries
 
 
 def _load_template(locales_dir: Path, domain: str, previous: Site | None, problems: list[str]) -> Catalog:
@@ -538,7 +599,7 @@ def broken_references(pages: Mapping[str, Page], topics: Mapping[str, Page]) -> 
             if slug not in pages:
                 problems.append(f"{page.path}:1: unknown related page {slug!r}")
         for block in page.blocks:
-            for target in link_targets(block.text):
+            for target in block.links or (link_targets(block.text) if "](" in block.text else ()):
                 kind, _, slug = target.partition(":")
                 if (kind == "page" and slug not in pages) or (kind == "topic" and slug not in topics):
                     problems.append(f"{page.path}:{block.lineno}: link to unknown {kind} {slug!r}")

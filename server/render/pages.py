@@ -160,8 +160,12 @@ class PageContext:
             for node in page.body
         ]
         listing: list[Link] = []
+        topics: list[Link] = []
         if page.kind == "home":
-            listing = [self.link(article, with_summary=True) for article in site.articles]
+            # a library's home lists its topics, and only the articles filed under none: thousands of
+            # articles are reached through their topics, not from one page
+            topics = [self.link(topic, with_summary=True) for topic in site.sorted_topics]
+            listing = [self.link(article, with_summary=True) for article in site.articles if not article.topics]
         elif page.kind == "topic":
             listing = [self.link(article, with_summary=True) for article in site.articles_in(page)]
         breadcrumbs = [] if page.kind == "home" else [self.link(home)]
@@ -174,6 +178,7 @@ class PageContext:
             "summary": self.text(page.summary),
             "body": body,
             "listing": listing,
+            "topic_listing": topics,
             "breadcrumbs": breadcrumbs,
             "related": [self.link(site.pages[slug]) for slug in page.related if slug in site.pages],
             "topics": [self.link(site.topics[slug]) for slug in page.topics if slug in site.topics],

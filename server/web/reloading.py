@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,29 +18,38 @@ from .store import ResponseStore
 
 log = logging.getLogger("server.web.reloading")
 
-WATCHED = (
-    ("content_dir", "*.md"),
-    ("locales_dir", "*.po"),  # catalogs and glossaries
-    ("locales_dir", "*.pot"),
-    ("locales_dir", "*.toml"),  # review records, claims
-    ("templates_dir", "*.html"),
-)
+WATCHED = {
+    "content_dir": (".md",),
+    "locales_dir": (".po", ".pot", ".toml"),  # catalogs, glossaries, templates, review records, claims
+    "templates_dir": (".html",),
+}
 
 Fingerprint = dict[str, tuple[int, int]]  # path -> (modification time, size)
 
 
 def fingerprint(settings: Settings) -> Fingerprint:
     """Modification time and size of every file the site is built from, by path."""
-    entries = {}
-    for attribute, pattern in WATCHED:
-        folder: Path = getattr(settings, attribute)
-        for path in folder.rglob(pattern):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            entries[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    entries: Fingerprint = {}
+    for attribute, suffixes in WATCHED.items():
+        _scan(getattr(settings, attribute), suffixes, entries)
     return entries
+
+
+def _scan(folder: Path, suffixes: tuple[str, ...], entries: Fingerprint) -> None:
+    # os.scandir, not Path.rglob: a library's tens of thousands of files are looked at every few seconds
+    try:
+        with os.scandir(folder) as found:
+            for entry in found:
+                if entry.is_dir(follow_symlinks=False):
+                    _scan(Path(entry.path), suffixes, entries)
+                elif entry.name.endswith(suffixes):
+                    try:
+                        stat = entry.stat()
+                    except OSError:
+                        continue
+                    entries[entry.path] = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return
 
 
 def changed_paths(before: Fingerprint, after: Fingerprint) -> set[Path]:
