@@ -9,6 +9,8 @@ ratios between numbers of the same run mean anything):
   * how those grow with 1x, 10x and 100x the pages (generated in a temporary folder);
   * resident memory over a 60-second load, to show there is no leak.
 Load comes from wrk on 127.0.0.1 only, bounded in time.
+
+`python -m bench scale` measures a generated library of thousands of articles instead (bench/scale.py).
 """
 
 from __future__ import annotations
@@ -163,7 +165,15 @@ def row(name: str, load: Load, ceiling: Load | None = None) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    if sys.argv[1:2] == ["scale"]:
+        from .scale import main as scale
+
+        return scale(sys.argv[2:])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n")[0],
+        epilog="python -m bench scale [--articles 5000] [--languages 10]: the library at size (see --help there)",
+    )
     parser.add_argument("--seconds", type=int, default=8, help="length of each load run (default 8)")
     parser.add_argument("--soak", type=int, default=60, help="length of the memory soak (default 60)")
     args = parser.parse_args()
