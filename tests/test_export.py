@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,15 @@ import pytest
 from starlette.testclient import TestClient
 
 from server import create_app
-from server.tools.export import PUBLIC, build
+from server.core.inputs import affected
+from server.core.settings import Settings
+from server.render.responses import page_response
+from server.tools.cli import main
+from server.tools.export import PUBLIC, BuildError, build
+from server.tools.export_jobs import file_for
+from server.tools.manifest import MANIFEST, Manifest
 
-from .conftest import ROOT, free_port, repository_settings
+from .conftest import ROOT, folder_options, free_port, repository_settings, settings_for
 
 pytestmark = pytest.mark.slow  # starts real servers or times parsers: not in the fast tier
 
@@ -79,6 +86,213 @@ def test_every_page_in_every_language_is_exported(export: Path) -> None:
     assert (export / PUBLIC / "sitemap.xml").exists() and (export / PUBLIC / "robots.txt").exists()
     assert list((export / PUBLIC / "static").glob("site.*.css.br"))
     assert not (export / PUBLIC / "en-xa").exists()
+
+
+# --- Incremental builds: only what changed is rendered again, and the result is a fresh build's ------------
+
+EDITED_PAGE = "back-pain-miscarriage"  # an article translated into every language, with related pages and topics
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by relative path."""
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def identities(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, modification time) of every file under `root`: they change when a file is written again."""
+    return {
+        path.relative_to(root).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def files_of(urls: Collection[str]) -> set[str]:
+    """The files that hold these URLs, their .gz and .br variants included."""
+    return {file_for(url) + suffix for url in urls for suffix in ("", ".gz", ".br")}
+
+
+def catalog(root: Path, language: str, key: str = EDITED_PAGE) -> Path:
+    return root / "locales" / language / "LC_MESSAGES" / "content" / f"{key}.po"
+
+
+def edit_translation(root: Path, language: str = "fr", key: str = EDITED_PAGE) -> None:
+    """Change one translated paragraph of a page (not one that decides its publication)."""
+    path = catalog(root, language, key)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    number = max(i for i, line in enumerate(lines) if line.startswith('msgstr "') and len(line) > 40)
+    lines[number] = lines[number].replace('msgstr "', 'msgstr "(edited) ', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def edit_markdown(root: Path) -> None:
+    path = root / "content" / f"{EDITED_PAGE}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA paragraph added in English.\n", encoding="utf-8")
+
+
+def edit_interface(root: Path) -> None:
+    path = root / "locales" / "fr" / "LC_MESSAGES" / "interface.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgstr "Aller au contenu principal"', 'msgstr "Aller au contenu"'), encoding="utf-8")
+
+
+def drop_review(root: Path) -> None:
+    """Take the German review record of the page away: it is no longer published in German."""
+    path = root / "locales" / "de" / "reviews.toml"
+    records = path.read_text(encoding="utf-8").split("[[review]]")
+    kept = [record for record in records if f'page = "{EDITED_PAGE}"' not in record]
+    assert len(kept) < len(records)
+    path.write_text("[[review]]".join(kept), encoding="utf-8")
+
+
+def add_page(root: Path) -> None:
+    source = (root / "content" / f"{EDITED_PAGE}.md").read_text(encoding="utf-8")
+    (root / "content" / "added.md").write_text(source.replace(f'slug = "{EDITED_PAGE}"', 'slug = "added"'), "utf-8")
+
+
+def remove_page(root: Path) -> None:
+    (root / "content" / "back-pain-third-trimester.md").unlink()
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "one page's catalog in one language": edit_translation,
+    "one Markdown page": edit_markdown,
+    "one language's interface catalog": edit_interface,
+    "a page no longer published in a language": lambda root: catalog(root, "fr").unlink(),
+    "a review record": drop_review,
+    "a page added": add_page,
+    "a page removed": remove_page,
+}
+
+
+def settings(root: Path, **changes: object) -> Settings:
+    return settings_for(root, **changes)
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_incremental_build_is_byte_identical_to_a_fresh_full_build(repo_copy: Path, edit: str) -> None:
+    out, fresh = repo_copy / "out", repo_copy / "fresh"
+    build(settings(repo_copy), out, workers=1)
+    before = tree(out / PUBLIC)
+    EDITS[edit](repo_copy)
+    summary = build(settings(repo_copy), out)  # in worker processes
+    assert not summary.full and summary.written  # something changed
+    assert "/fr/privacy" not in summary.rendered or edit == "one language's interface catalog"  # not everything
+    build(settings(repo_copy), fresh, workers=1)
+    after = tree(out / PUBLIC)
+    assert after != before
+    assert after.keys() == tree(fresh / PUBLIC).keys()  # no file left over, none missing
+    assert after == tree(fresh / PUBLIC)
+    assert tree(out / "nginx") == tree(fresh / "nginx")
+    assert sorted(path.name for path in out.iterdir()) == [MANIFEST, "nginx", PUBLIC]  # nothing half-done left
+
+
+def test_an_edited_catalog_renders_again_exactly_what_shows_it(repo_copy: Path) -> None:
+    out = repo_copy / "out"
+    build(settings(repo_copy), out, workers=1)
+    recorded = Manifest.load(out)
+    assert recorded is not None
+    before = identities(out / PUBLIC)
+    edit_translation(repo_copy)
+    summary = build(settings(repo_copy), out, workers=1)
+
+    # What the server's store would drop for this edit (core.inputs.affected), from what each file recorded.
+    changed = {("catalog", "fr", EDITED_PAGE)}
+    showing = {o.url for r in recorded.jobs.values() if affected(r.inputs, changed) for o in r.outputs}
+    assert summary.rendered == showing
+    assert f"/fr/{EDITED_PAGE}" in showing and "/fr/translation-status" in showing  # the status page counts it
+    assert f"/de/{EDITED_PAGE}" not in showing and "/sitemap.xml" not in showing  # publication did not change
+    assert f"/fr/{EDITED_PAGE}" in summary.written
+    assert summary.removed == frozenset()
+    after = identities(out / PUBLIC)
+    assert after.keys() == before.keys()
+    rewritten = {path for path in after if after[path] != before[path]}
+    assert rewritten == files_of(summary.written) & after.keys()
+    assert summary.line().startswith(
+        f"{len(summary.written)} files written, {summary.exported - len(summary.written)} "
+    )
+
+
+def test_a_page_no_longer_published_disappears_with_its_variants(repo_copy: Path) -> None:
+    out = repo_copy / "out"
+    build(settings(repo_copy), out, workers=1)
+    page = out / PUBLIC / "fr" / f"{EDITED_PAGE}.html"
+    switcher = f'href="/choose-language/fr/{EDITED_PAGE}"'  # the German page's language menu
+    assert page.exists() and page.with_name(page.name + ".br").exists()
+    assert switcher in (out / PUBLIC / "de" / f"{EDITED_PAGE}.html").read_text(encoding="utf-8")
+    catalog(repo_copy, "fr").unlink()  # untranslated: not published in French any more
+    summary = build(settings(repo_copy), out, workers=1)
+    assert summary.removed == {f"/fr/{EDITED_PAGE}"}
+    assert not list(page.parent.glob(f"{EDITED_PAGE}.html*"))
+    assert switcher not in (out / PUBLIC / "de" / f"{EDITED_PAGE}.html").read_text(encoding="utf-8")
+    assert f"/fr/{EDITED_PAGE}" not in (out / PUBLIC / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def touch_template(root: Path) -> dict[str, object]:
+    with (root / "templates" / "base.html").open("a", encoding="utf-8") as file:
+        file.write("\n")
+    return {}
+
+
+CHANGES_TO_EVERYTHING: dict[str, Callable[[Path], dict[str, object]]] = {
+    "a template": touch_template,
+    "a setting shown in pages": lambda root: {"contact_email": "someone@example.org"},
+}
+
+
+@pytest.mark.parametrize("change", CHANGES_TO_EVERYTHING)
+def test_what_every_render_reads_changed_means_a_full_build(repo_copy: Path, change: str) -> None:
+    out, fresh = repo_copy / "out", repo_copy / "fresh"
+    first = build(settings(repo_copy), out, workers=1)
+    assert first.full and first.written == first.rendered
+    assert not build(settings(repo_copy), out, workers=1).full  # nothing changed: nothing to do
+    changes = CHANGES_TO_EVERYTHING[change](repo_copy)
+    summary = build(settings(repo_copy, **changes), out, workers=1)
+    assert summary.full and summary.rendered == first.rendered
+    build(settings(repo_copy, **changes), fresh, workers=1)
+    assert tree(out / PUBLIC) == tree(fresh / PUBLIC)
+
+
+def test_a_build_stopped_midway_is_completed_by_the_next(repo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written before the failure are redone, even when the edit behind them is taken back meanwhile."""
+    out, fresh = repo_copy / "out", repo_copy / "fresh"
+    build(settings(repo_copy), out, workers=1)
+    original = catalog(repo_copy, "fr").read_bytes()
+    edit_translation(repo_copy)
+    edit_translation(repo_copy, key="back-pain-third-trimester")
+
+    def failing(site: Any, language: Any, page: Any) -> Any:
+        if (language.code, page.key) == ("fr", "back-pain-third-trimester"):
+            raise OSError("No space left on device")
+        return page_response(site, language, page)
+
+    monkeypatch.setattr("server.tools.export_jobs.page_response", failing)
+    with pytest.raises(BuildError) as stopped:
+        build(settings(repo_copy), out, workers=1)
+    message = str(stopped.value)
+    assert message.startswith("the page back-pain-third-trimester in fr could not be exported (OSError: No space")
+    assert message.count(". ") == 0 and "next build redoes the rest" in message  # one sentence
+    assert "(edited)" in (out / PUBLIC / "fr" / f"{EDITED_PAGE}.html").read_text(encoding="utf-8")  # written first
+    monkeypatch.undo()
+    catalog(repo_copy, "fr").write_bytes(original)  # the edit taken back before the next build
+    build(settings(repo_copy), out, workers=1)
+    build(settings(repo_copy), fresh, workers=1)
+    assert tree(out / PUBLIC) == tree(fresh / PUBLIC)
+
+
+def test_the_command_prints_one_line_and_an_error_in_one_sentence(repo_copy: Path, capsys: Any) -> None:
+    out = repo_copy / "out"
+    assert main(["build", str(out), *folder_options(repo_copy)]) == 0
+    assert re.fullmatch(r"\d+ files written, 0 unchanged, 0 removed in \d+\.\d s\n", capsys.readouterr().out)
+    assert main(["build", str(out), *folder_options(repo_copy)]) == 0
+    assert re.fullmatch(r"0 files written, \d+ unchanged, 0 removed in \d+\.\d s\n", capsys.readouterr().out)
+    before = tree(out / PUBLIC)
+    (repo_copy / "content" / "privacy.md").write_text("+++\ntitle = \n", encoding="utf-8")
+    assert main(["build", str(out), *folder_options(repo_copy)]) == 1
+    printed = capsys.readouterr().out
+    assert printed.startswith("error: ") and printed.count("\n") == 1 and "privacy.md" in printed
+    assert tree(out / PUBLIC) == before
 
 
 def nginx_available() -> None:

@@ -10,7 +10,6 @@ with what it was decided from, and decided again only when one of those changed.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -19,7 +18,7 @@ import secrets
 import sys
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -40,6 +39,7 @@ Job = tuple[str, ...]  # ("page", code, key), ("status", code), ("sitemaps",)…
 # Recorded among a job's inputs while it is being redone, with a digest no input ever has: a build
 # interrupted then leaves the job to be redone by the next, even if its inputs changed back meanwhile.
 UNSURE: Input = ("unsure",)
+UNKNOWN = ""  # the digest of a file whose bytes are not known: no body has it
 
 
 @dataclass(frozen=True)
@@ -130,17 +130,14 @@ class Manifest:
     def unsure(self, redone: Iterable[Job], forget: Iterable[Job] = ()) -> Manifest:
         """The manifest while `redone` are being redone (their files may be old or new) and `forget` are gone."""
         redo, gone = set(redone), set(forget)
-        jobs = {
-            job: JobRecord(record.inputs | {UNSURE}, record.outputs) if job in redo else record
-            for job, record in self.jobs.items()
-            if job not in gone
-        }
+        jobs = {job: _unsure(record) if job in redo else record for job, record in self.jobs.items() if job not in gone}
         return Manifest(self.everything, {**self.digests, UNSURE: "unsure"}, jobs, self.decisions)
 
 
-def remove_manifest(out: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        (out / MANIFEST).unlink()
+def _unsure(record: JobRecord) -> JobRecord:
+    """A job being redone: done again by the next build whatever its inputs, and its files rewritten,
+    as their bytes are no longer known (the URLs stay, for deleting those no longer exported)."""
+    return JobRecord(record.inputs | {UNSURE}, tuple(replace(output, digest=UNKNOWN) for output in record.outputs))
 
 
 def _sha(*parts: bytes) -> str:
