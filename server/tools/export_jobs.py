@@ -38,6 +38,8 @@ VARIANTS = (("br", ".br"), ("gzip", ".gz"))  # content-coding -> suffix of the f
 WHOLE_SITE = ("status", "sitemaps")  # jobs that read every catalog or every page's publication
 TASKS_PER_WORKER = 8  # page jobs are cut into at least this many tasks per worker, so that all finish together
 MAX_BATCH = 200  # jobs per task at most: a few seconds of work, then the worker reports back
+# A whole-site job (a status page: every catalog, thousands of rows) costs about as much as this many pages.
+PAGES_PER_WHOLE_SITE_JOB = 1000
 
 Exported = list[tuple[str, Rendered]]  # (URL path, rendered response)
 
@@ -174,12 +176,18 @@ def make_tasks(
     digests: Mapping[Job, Mapping[str, str]],
     workers: int,
 ) -> list[Task]:
-    """Batches for the workers: the whole-site jobs together and first (one worker reads every catalog
-    for them while the others start on the pages), then the pages in order, a page's languages together."""
+    """Batches for the workers: the whole-site jobs first, then the pages in order, a page's languages together.
+
+    The whole-site jobs each read every catalog. Among many pages, one worker does them all (reading
+    every catalog once) while the others start on the pages; when they are most of the work (an
+    incremental build), they are shared out, each worker reading every catalog for its share.
+    """
     whole_site = [job for job in jobs if job[0] in WHOLE_SITE]
     rest = [job for job in jobs if job[0] not in WHOLE_SITE]
+    shares = workers if len(rest) < PAGES_PER_WHOLE_SITE_JOB * len(whole_site) else 1
+    batches = [whole_site[share::shares] for share in range(shares) if whole_site[share::shares]]
     size = max(1, min(MAX_BATCH, -(-len(rest) // (workers * TASKS_PER_WORKER))))
-    batches = ([whole_site] if whole_site else []) + [rest[start : start + size] for start in range(0, len(rest), size)]
+    batches += [rest[start : start + size] for start in range(0, len(rest), size)]
     return [Task(settings, root, scratch, tuple((job, digests.get(job, {})) for job in batch)) for batch in batches]
 
 
