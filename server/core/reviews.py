@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
+import threading
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Page, key_for
+
+log = logging.getLogger("server.core.reviews")
 
 REVIEWS_FILE = "reviews.toml"
 METHODS = {
@@ -146,3 +150,58 @@ def format_review(page: Page, reviewer: str, methods: Iterable[str], date: datet
         f'english = "{english_fingerprint(page)}"\n'
         f'notes = "{escaped_notes}"\n'
     )
+
+
+class LazyReviews(Mapping[str, Mapping[str, Review]]):
+    """Each language's review records (page key -> latest review), read when first needed.
+
+    A library's records take seconds to parse, so start-up does not read them. A file that cannot
+    be read keeps its last good version; the problem is logged once with file:line.
+    """
+
+    def __init__(
+        self,
+        paths: Mapping[str, Path],  # language code -> its reviews.toml
+        previous: LazyReviews | None = None,
+        changed: Collection[Path] | None = None,
+    ) -> None:
+        self._paths = dict(paths)
+        self._loaded: dict[str, Mapping[str, Review]] = {}
+        self._last_good: dict[str, Mapping[str, Review]] = dict(previous._last_good) if previous else {}
+        self._problems: dict[str, str] = {}
+        self._lock = threading.Lock()
+        for code, records in (previous._loaded if previous else {}).items():
+            if changed is not None and code in self._paths and self._paths[code] not in changed:
+                self._loaded[code] = records
+            else:
+                self._last_good[code] = records
+
+    def __getitem__(self, code: str) -> Mapping[str, Review]:
+        found = self._loaded.get(code)
+        if found is None:
+            path = self._paths[code]
+            try:
+                found = load_reviews(path)
+            except ReviewError as error:
+                with self._lock:
+                    if str(path) not in self._problems:
+                        log.error("review record error: %s; using the last good version", error)
+                    self._problems[str(path)] = str(error)
+                found = self._last_good.get(code, {})
+            self._loaded[code] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def loaded(self, code: str) -> Mapping[str, Review] | None:
+        """A language's records if they were read already, else None (without reading them)."""
+        return self._loaded.get(code)
+
+    @property
+    def problems(self) -> list[str]:
+        with self._lock:
+            return list(self._problems.values())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,6 @@ from babel.messages.catalog import Catalog
 from jinja2 import Environment, TemplateSyntaxError
 
 from .catalogs import (
-    CONTENT_FOLDER,
     EMPTY,
     CatalogError,
     MessageTable,
@@ -25,13 +23,13 @@ from .catalogs import (
 from .content import Block, ContentError, Page, key_for
 from .glossary import EMPTY_GLOSSARY, Glossary, glossary_path, load_glossary
 from .inline import link_targets
-from .inputs import Input, record, unrecorded
+from .inputs import record, unrecorded
 from .languages import PSEUDO_LOCALES, Language, code_from_catalog_name
 from .page_cache import parse_pages
 from .page_catalogs import PageCatalogs
 from .pseudo import pseudo_table
 from .rendering import make_environment
-from .reviews import Review, ReviewError, english_fingerprint, load_reviews, reviews_path
+from .reviews import LazyReviews, Review, english_fingerprint, reviews_path
 from .settings import Settings
 from .translation import Translator
 from .urls import HOME_SLUG
@@ -323,77 +321,6 @@ class Site:
                 return False
         return True
 
-    def changes_since(self, old: Site, paths: Collection[Path]) -> frozenset[Input] | None:
-        """The inputs (inputs.py) that changed when `paths` changed, or None if everything may have."""
-        settings = self.settings
-        if old.settings != settings or [lang.code for lang in old.languages] != [lang.code for lang in self.languages]:
-            return None
-        codes = {language.catalog_name: language.code for language in self.languages}
-        old_keys = {page.path: page.key for page in old.every_page()}
-        new_keys = {page.path: page.key for page in self.every_page()}
-        changed: set[Input] = set()
-        for path in paths:
-            if path.is_relative_to(settings.content_dir):
-                keys = {old_keys.get(str(path)), new_keys.get(str(path))} - {None}
-                changed |= {("page", key) for key in keys if key}
-                if old_keys.get(str(path)) != new_keys.get(str(path)):
-                    changed.add(("pages",))
-                continue
-            if not path.is_relative_to(settings.locales_dir):
-                return None  # templates, assets
-            parts = path.relative_to(settings.locales_dir).parts
-            key = Path(*parts[2:]).with_suffix("").as_posix() if len(parts) > 2 else ""
-            if parts[0] == CONTENT_FOLDER:  # a page's template: its catalog in every language
-                key = Path(*parts[1:]).with_suffix("").as_posix()
-                changed |= {("catalog", language.code, key) for language in self.languages}
-            elif parts[0] not in codes:
-                return None  # interface.pot, or a folder that is no language
-            elif parts[1:2] == ("reviews.toml",):
-                code = codes[parts[0]]
-                before = old.reviews.loaded(code)
-                if before is None:  # nothing shown was read from them
-                    continue
-                after = self.reviews[code]
-                changed |= {("review", code, k) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-            elif parts[1:2] == ("glossary.po",):
-                continue  # shown only in the review view, which is never stored
-            elif parts[1:3] == ("LC_MESSAGES", "interface.po"):
-                changed.add(("interface", codes[parts[0]]))
-            elif parts[1:3] == ("LC_MESSAGES", CONTENT_FOLDER):
-                changed.add(("catalog", codes[parts[0]], Path(*parts[3:]).with_suffix("").as_posix()))
-            else:
-                return None
-        return frozenset(changed | self._publication_changes(old, changed))
-
-    def _publication_changes(self, old: Site, changed: set[Input]) -> set[Input]:
-        """("published", language, key) for each page whose publication the changed inputs changed.
-
-        Also carries the old site's decisions over for every page they cannot have changed.
-        """
-        codes = [language.code for language in self.languages]
-        articles = [page.key for page in self.pages.unrecorded().values() if page.kind == "article"]
-        disclaimer = key_for("page", DISCLAIMER_SLUG)
-        candidates: set[tuple[str, str]] = set()
-        for item in changed:
-            kind, *rest = item
-            if kind in ("catalog", "review"):
-                code, key = rest
-                candidates.add((code, key))
-                if key == disclaimer:  # its title and summary are required beside every article
-                    candidates |= {(code, article) for article in articles}
-            elif kind == "page":
-                candidates |= {(code, rest[0]) for code in codes}
-                if rest[0] == disclaimer:
-                    candidates |= {(code, article) for code in codes for article in articles}
-        self.publication.update((key, value) for key, value in old.publication.items() if key not in candidates)
-        differ: set[Input] = set()
-        for code, key in candidates:
-            page, language = self.page_by_key(key), self.language(code)
-            now = self.is_published(page, language) if page is not None and language is not None else None
-            if now is None or old.publication.get((code, key)) is not now:
-                differ.add(("published", code, key))
-        return differ
-
 
 def _load_pages(
     settings: Settings, previous: Site | None, problems: list[str], changed: Collection[Path] | None
@@ -479,61 +406,6 @@ def _load_interface(
                 log.error("catalog error: %s; serving the last good version", error)
                 tables[language.code] = last_good
     return tables
-
-
-class LazyReviews(Mapping[str, Mapping[str, Review]]):
-    """Each language's review records (page key -> latest review), read when first needed.
-
-    A library's records take seconds to parse, so start-up does not read them. A file that cannot
-    be read keeps its last good version; the problem is logged once with file:line.
-    """
-
-    def __init__(
-        self,
-        paths: Mapping[str, Path],  # language code -> its reviews.toml
-        previous: LazyReviews | None = None,
-        changed: Collection[Path] | None = None,
-    ) -> None:
-        self._paths = dict(paths)
-        self._loaded: dict[str, Mapping[str, Review]] = {}
-        self._last_good: dict[str, Mapping[str, Review]] = dict(previous._last_good) if previous else {}
-        self._problems: dict[str, str] = {}
-        self._lock = threading.Lock()
-        for code, records in (previous._loaded if previous else {}).items():
-            if changed is not None and code in self._paths and self._paths[code] not in changed:
-                self._loaded[code] = records
-            else:
-                self._last_good[code] = records
-
-    def __getitem__(self, code: str) -> Mapping[str, Review]:
-        found = self._loaded.get(code)
-        if found is None:
-            path = self._paths[code]
-            try:
-                found = load_reviews(path)
-            except ReviewError as error:
-                with self._lock:
-                    if str(path) not in self._problems:
-                        log.error("review record error: %s; using the last good version", error)
-                    self._problems[str(path)] = str(error)
-                found = self._last_good.get(code, {})
-            self._loaded[code] = found
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-    def loaded(self, code: str) -> Mapping[str, Review] | None:
-        """A language's records if they were read already, else None (without reading them)."""
-        return self._loaded.get(code)
-
-    @property
-    def problems(self) -> list[str]:
-        with self._lock:
-            return list(self._problems.values())
 
 
 def _load_glossaries(

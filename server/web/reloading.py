@@ -12,6 +12,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..core.changes import changes_since
 from ..core.settings import Settings
 from ..core.site import Site
 from .store import ResponseStore
@@ -87,7 +88,7 @@ class SiteHolder:
             old = self.site
             try:
                 new = Site.load(self.settings, previous=old, static_urls=self.static_urls, changed=changed)
-                inputs = new.changes_since(old, changed)
+                inputs = changes_since(new, old, changed)
             except Exception:  # noqa: BLE001 - any failure must leave the last good site serving
                 log.exception("reload failed; serving the last good version")
                 self._fingerprint = current
