@@ -34,11 +34,22 @@ class Block:
     text: str
     lineno: int
     level: int = 0  # heading level
-    comments: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # the author's notes for translators (<!-- TRANSLATORS: … -->)
     is_required: bool = False  # a page is published in a language only if these are translated
     is_callout: bool = False  # safety-critical advice, shown as a call-out
     page: str = ""  # the key of the page it belongs to (`key_for`): which catalog translates it
     links: tuple[str, ...] = ()  # the targets of its links ("page:terms"), found when it was parsed
+
+    @property
+    def comments(self) -> tuple[str, ...]:
+        """What the catalog tells translators about it: where it is and what it is, then the author's notes.
+
+        Worked out when asked (by the extractor and the review view), not kept for every block of a library.
+        """
+        describe = f"heading level {self.level}" if self.kind == "heading" else self.kind.replace("_", " ")
+        if self.is_callout:
+            describe += ", important safety advice: keep its meaning exact"
+        return (f"page {self.page.rpartition('/')[2]}: {describe}", *self.notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +175,11 @@ def parse_page(source: str, path: Path | str) -> Page:
     reviewed = front.get("reviewed")
     if reviewed is not None and not isinstance(reviewed, datetime.date):
         raise ContentError(path, _front_matter_line(source, "reviewed"), "reviewed must be a date (2026-01-31)")
-    where = f"page {slug}"
     key = key_for(kind, slug)
     title = Block(
         "title",
         msgid(front["title"]),
         _front_matter_line(source, "title"),
-        comments=(f"{where}: title",),
         is_required=True,
         page=key,
     )
@@ -178,7 +187,6 @@ def parse_page(source: str, path: Path | str) -> Page:
         "summary",
         msgid(front["summary"]),
         _front_matter_line(source, "summary"),
-        comments=(f"{where}: summary",),
         is_required=True,
         page=key,
     )
@@ -187,7 +195,7 @@ def parse_page(source: str, path: Path | str) -> Page:
         kind=kind,
         title=title,
         summary=summary,
-        body=parse_body(body, path, offset, where, key),
+        body=parse_body(body, path, offset, key),
         topics=_string_list(front, "topics", path),
         related=_string_list(front, "related", path),
         reviewed=reviewed,
@@ -204,7 +212,7 @@ def key_for(kind: str, slug: str) -> str:
     return f"topics/{slug}" if kind == "topic" else slug
 
 
-def parse_body(body: str, path: Path | str, offset: int, where: str, key: str = "") -> tuple[Node, ...]:
+def parse_body(body: str, path: Path | str, offset: int, key: str = "") -> tuple[Node, ...]:
     """Blocks of a Markdown body. `<!-- TRANSLATORS: … -->` adds a note to the next block;
     `<!-- important -->` makes it a required, safety-critical call-out."""
     tokens = make_markdown().parse(body)
@@ -234,9 +242,6 @@ def parse_body(body: str, path: Path | str, offset: int, where: str, key: str = 
             list_items = None
         elif token.type == "inline":
             kind, level = _block_kind(tokens, index, path, lineno, in_list=list_items is not None)
-            describe = f"heading level {level}" if kind == "heading" else kind.replace("_", " ")
-            if is_callout:
-                describe += ", important safety advice: keep its meaning exact"
             block = Block(
                 kind,
                 msgid(token.content),
@@ -245,7 +250,7 @@ def parse_body(body: str, path: Path | str, offset: int, where: str, key: str = 
                     str(child.attrs.get("href", "")) for child in token.children or () if child.type == "link_open"
                 ),
                 level=level,
-                comments=(f"{where}: {describe}", *notes),
+                notes=tuple(notes),
                 is_required=is_callout,
                 is_callout=is_callout,
                 page=key,

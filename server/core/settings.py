@@ -40,8 +40,8 @@ class Settings:
     review_mode: bool = False  # side-by-side review views; unreviewed translations shown; never for readers
     debug: bool = False
     cache_dir: Path | None = None  # parsed pages kept between starts; None: parse every page at every start
-    store_bytes: int = 48 * 1024 * 1024  # responses kept rendered and compressed, per worker; least recently used go
-    catalog_cache: int = 2000  # parsed page catalogs kept per worker; others are read again when needed
+    store_bytes: int = 32 * 1024 * 1024  # responses kept rendered and compressed, per worker; least recently used go
+    catalog_cache: int = 500  # parsed page catalogs kept per worker; others are read again when needed
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -62,8 +62,8 @@ class Settings:
             review_mode=_flag(environ.get("SITE_REVIEW_MODE")),
             debug=_flag(environ.get("SITE_DEBUG")),
             cache_dir=Path(environ["SITE_CACHE_DIR"]) if environ.get("SITE_CACHE_DIR") else root / ".cache",
-            store_bytes=int(environ.get("SITE_STORE_BYTES", str(48 * 1024 * 1024))),
-            catalog_cache=int(environ.get("SITE_CATALOG_CACHE", "2000")),
+            store_bytes=int(environ.get("SITE_STORE_BYTES", str(32 * 1024 * 1024))),
+            catalog_cache=int(environ.get("SITE_CATALOG_CACHE", "500")),
         )
         settings.validate()
         return settings

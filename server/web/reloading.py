@@ -25,7 +25,7 @@ WATCHED = {
     "templates_dir": (".html",),
 }
 
-Fingerprint = dict[str, tuple[int, int]]  # path -> (modification time, size)
+Fingerprint = dict[str, int]  # path -> its modification time and size, as one number (a library has 50,000 files)
 
 
 def fingerprint(settings: Settings) -> Fingerprint:
@@ -48,7 +48,7 @@ def _scan(folder: Path, suffixes: tuple[str, ...], entries: Fingerprint) -> None
                         stat = entry.stat()
                     except OSError:
                         continue
-                    entries[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                    entries[entry.path] = stat.st_mtime_ns << 40 | stat.st_size
     except OSError:
         return
 
