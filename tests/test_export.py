@@ -257,25 +257,27 @@ def test_what_every_render_reads_changed_means_a_full_build(repo_copy: Path, cha
 def test_a_build_stopped_midway_is_completed_by_the_next(repo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written before the failure are redone, even when the edit behind them is taken back meanwhile."""
     out, fresh = repo_copy / "out", repo_copy / "fresh"
+    # Exported in this order; the first does not show the second, so only the failure links them.
+    written, failing = "accessibility", "back-pain-third-trimester"
     build(settings(repo_copy), out, workers=1)
-    original = catalog(repo_copy, "fr").read_bytes()
-    edit_translation(repo_copy)
-    edit_translation(repo_copy, key="back-pain-third-trimester")
+    original = catalog(repo_copy, "fr", written).read_bytes()
+    edit_translation(repo_copy, key=written)
+    edit_translation(repo_copy, key=failing)
 
-    def failing(site: Any, language: Any, page: Any) -> Any:
-        if (language.code, page.key) == ("fr", "back-pain-third-trimester"):
+    def fail(site: Any, language: Any, page: Any) -> Any:
+        if (language.code, page.key) == ("fr", failing):
             raise OSError("No space left on device")
         return page_response(site, language, page)
 
-    monkeypatch.setattr("server.tools.export_jobs.page_response", failing)
+    monkeypatch.setattr("server.tools.export_jobs.page_response", fail)
     with pytest.raises(BuildError) as stopped:
         build(settings(repo_copy), out, workers=1)
     message = str(stopped.value)
-    assert message.startswith("the page back-pain-third-trimester in fr could not be exported (OSError: No space")
+    assert message.startswith(f"the page {failing} in fr could not be exported (OSError: No space left on device)")
     assert message.count(". ") == 0 and "next build redoes the rest" in message  # one sentence
-    assert "(edited)" in (out / PUBLIC / "fr" / f"{EDITED_PAGE}.html").read_text(encoding="utf-8")  # written first
+    assert "(edited)" in (out / PUBLIC / "fr" / f"{written}.html").read_text(encoding="utf-8")  # before the failure
     monkeypatch.undo()
-    catalog(repo_copy, "fr").write_bytes(original)  # the edit taken back before the next build
+    catalog(repo_copy, "fr", written).write_bytes(original)  # the edit taken back before the next build
     build(settings(repo_copy), out, workers=1)
     build(settings(repo_copy), fresh, workers=1)
     assert tree(out / PUBLIC) == tree(fresh / PUBLIC)
