@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from server.core.content import load_page
@@ -183,3 +185,16 @@ def test_counts_are_formatted_for_the_language() -> None:
     translator = Translator(Language.from_code("de"), Language.from_code("en"), EMPTY, lambda page: EMPTY)
     shown = translator.ngettext("%(count)s article", "%(count)s articles", 1234, {"count": 1234})
     assert str(shown) == "1.234 articles"
+
+
+@given(st.lists(st.sampled_from([*"ab *_`[]()<>!\\\n&#;:/.%-é", "page:x", "http://x", "  \n"]), max_size=30).map("".join))
+@settings(max_examples=500)
+def test_plain_text_shortcuts_agree_with_the_markdown_parser(text: str) -> None:
+    """Text without any of MARKUP_CHARACTERS skips parsing: the parser must find nothing in it either."""
+    from server.core.inline import _HTML_PARSER, MARKUP_CHARACTERS, _signature
+
+    if MARKUP_CHARACTERS.isdisjoint(text):
+        assert _signature(text) == ()
+    if "<" not in text:
+        tokens = _HTML_PARSER.parseInline(text)
+        assert not [token for token in (tokens[0].children or []) if token.type == "html_inline"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
@@ -55,6 +56,18 @@ def markup_signature(text: str) -> list[tuple[str, str]]:
     >>> markup_signature("![a](/a.png)") == markup_signature("![a](https://tracker.example/a.png)")
     False
     """
+    if MARKUP_CHARACTERS.isdisjoint(text):
+        return []  # plain text: most messages of a library, checked in every language
+    return list(_signature(text))
+
+
+# Every CommonMark inline construct that yields a token of the signature needs one of these:
+# emphasis (* _), code (`), links and images ([), autolinks and HTML (<), hard line breaks (\n).
+MARKUP_CHARACTERS = frozenset("*_`[<\n")
+
+
+@functools.lru_cache(maxsize=4096)  # an English message is compared with its translation in every language
+def _signature(text: str) -> tuple[tuple[str, str], ...]:
     found = []
     for token in _children(text):
         if token.type == "link_open":
@@ -65,7 +78,7 @@ def markup_signature(text: str) -> list[tuple[str, str]]:
             found.append(("code", token.content))
         elif token.type.endswith("_open") or token.type == "hardbreak":
             found.append(("emphasis", _MARKUP_NAMES.get(token.type, token.type)))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def markup_differences(source: str, translated: str) -> list[str]:
@@ -109,6 +122,8 @@ def raw_html(text: str) -> list[str]:
     >>> raw_html("a <script>alert(1)</script> b")
     ['<script>', '</script>']
     """
+    if "<" not in text:
+        return []  # every HTML tag starts with it
     tokens = _HTML_PARSER.parseInline(text)
     return [token.content for token in (tokens[0].children or []) if token.type == "html_inline"]
 
