@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import gettext
 import io
 import logging
@@ -292,6 +293,7 @@ def load_table(path: Path) -> MessageTable:
     return build_table(catalog, path, text)
 
 
+@functools.lru_cache(maxsize=64)  # one plural function per Plural-Forms header (plural_function is cached)
 def forms_for_one_count(plural_index: Callable[[int], int]) -> frozenset[int]:
     """The plural forms used for exactly one count, which may leave out the number ("one article").
 
@@ -370,6 +372,7 @@ def parse_plural_forms(plural_forms: str) -> tuple[int, str] | None:
     return int(count), expression
 
 
+@functools.lru_cache(maxsize=64)  # every catalog of a language has the same header: evaluated once, not per page
 def plural_function(plural_forms: str) -> tuple[int, Callable[[int], int]] | str:
     """(nplurals, index function) of a Plural-Forms header, or why it cannot be used.
 
