@@ -308,29 +308,39 @@ def test_bengali_pages_write_numbers_in_bengali_digits(client: TestClient) -> No
     assert re.search(r"[0-9]", urdu)  # Urdu's CLDR default is ASCII digits
 
 
-def test_a_sitemap_beyond_the_protocols_limits_becomes_an_index(
+def test_a_sitemap_beyond_one_part_becomes_an_index_of_parts_within_the_protocols_limits(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from server.core.site import Site
     from server.render import sitemap
 
     site: Site = client.app.state.holder.site  # type: ignore[attr-defined]
-    whole = sitemap.sitemap_parts(site)
-    assert len(whole) == 1 and whole[0].count("<url>") > 100  # today's site fits one file
-    parts = sitemap.sitemap_parts(site, max_urls=50)
-    assert len(parts) == -(-whole[0].count("<url>") // 50) and all(part.count("<url>") <= 50 for part in parts)
-    assert sum(part.count("<url>") for part in parts) == whole[0].count("<url>")  # nothing lost, nothing twice
-    by_size = sitemap.sitemap_parts(site, max_bytes=20_000)
-    assert len(by_size) > 1 and all(len(part.encode()) <= 20_000 for part in by_size)
-    index = sitemap.render_sitemap(site, parts)
+    whole = sitemap.render_sitemap(site)
+    assert sitemap.part_count(site) == 1 and whole.count("<url>") > 100  # today's site fits one file
+    monkeypatch.setattr(sitemap, "PART_URLS", 50)
+    count = sitemap.part_count(site)
+    parts = [sitemap.render_part(site, number) for number in range(1, count + 1)]
+    assert count > 1 and all(part.count("<url>") <= 50 for part in parts)
+    locations = sorted(re.findall(r"<loc>(.*?)</loc>", "".join(parts)))
+    assert locations == sorted(re.findall(r"<loc>(.*?)</loc>", whole))  # nothing lost, nothing twice
+    index = sitemap.render_sitemap(site)
     assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex')
-    assert index.count("<sitemap><loc>http://127.0.0.1:8000/sitemaps/") == len(parts)
+    assert index.count("<sitemap><loc>http://127.0.0.1:8000/sitemaps/") == count
+
+
+def test_a_part_stays_within_the_protocols_limits_with_many_languages() -> None:
+    """The worst case of PART_URLS: every URL published with 80 alternates and long slugs."""
+    from server.render import sitemap
+
+    alternates = 80
+    entry = 220 + alternates * (len('    <xhtml:link rel="alternate" hreflang="zh-Hant-HK" href=""/>\n') + 90)
+    assert sitemap.PART_URLS <= sitemap.MAX_URLS and sitemap.PART_URLS * entry <= sitemap.MAX_BYTES
 
 
 def test_the_server_serves_every_part_of_a_split_sitemap(monkeypatch: pytest.MonkeyPatch) -> None:
     from server.render import sitemap
 
-    monkeypatch.setattr(sitemap, "MAX_URLS", 40)
+    monkeypatch.setattr(sitemap, "PART_URLS", 40)
     client = TestClient(create_app(repository_settings()))
     index = client.get("/sitemap.xml").text
     locations = re.findall(r"<loc>http://127\.0\.0\.1:8000(/sitemaps/\d+\.xml)</loc>", index)
@@ -341,6 +351,6 @@ def test_the_server_serves_every_part_of_a_split_sitemap(monkeypatch: pytest.Mon
         assert part.status_code == 200 and part.headers["content-type"].startswith("application/xml")
         urls += part.text.count("<url>")
     site = client.app.state.holder.site  # type: ignore[attr-defined]
-    assert urls == len(sitemap.sitemap_entries(site))
+    assert urls == len(sitemap.entries(site, site.every_page()))
     assert client.get(f"/sitemaps/{len(locations) + 1}.xml").status_code == 404
     assert client.get("/sitemaps/0.xml").status_code == 404

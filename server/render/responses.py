@@ -13,8 +13,8 @@ from ..core.stats import translation_status
 from ..core.urls import page_path
 from .assets import Asset
 from .pages import render_message, render_page
-from .sitemap import render_robots, render_sitemap, sitemap_parts
-from .stored import Rendered, Stored, rendered
+from .sitemap import part_count, render_part, render_robots, render_sitemap
+from .stored import Rendered, rendered
 
 
 def page_response(site: Site, language: Language, page: Page) -> Rendered:
@@ -55,18 +55,20 @@ def status_response(site: Site, language: Language) -> Rendered:
     return rendered(make)
 
 
+def sitemap_response(site: Site, number: int = 0) -> Rendered | None:
+    """/sitemap.xml (0), or part `number` of a sitemap in several parts; None if there is no such part."""
+    if number == 0:
+        return rendered(lambda: (200, render_sitemap(site)))
+    if not 1 <= number <= part_count(site) or part_count(site) == 1:
+        return None
+    return rendered(lambda: (200, render_part(site, number)))
+
+
 def sitemap_responses(site: Site) -> list[Rendered]:
-    """/sitemap.xml, then (when one file cannot hold every URL) each part: the URLs are listed once for all."""
-    parts: list[str] = []
-
-    def index() -> tuple[int, str]:
-        parts.extend(sitemap_parts(site))
-        return 200, render_sitemap(site, parts)
-
-    first = rendered(index)
-    if len(parts) == 1:
-        return [first]
-    return [first, *(Rendered(200, Stored.of(part.encode("utf-8")), first.inputs) for part in parts)]
+    """/sitemap.xml, then each of its parts when it has several: everything the export writes."""
+    count = part_count(site)
+    found = [sitemap_response(site, number) for number in range(0, count + 1 if count > 1 else 1)]
+    return [response for response in found if response is not None]
 
 
 def robots_response(site: Site) -> Rendered:

@@ -27,14 +27,13 @@ from ..render.responses import (
     asset_response,
     page_response,
     robots_response,
-    sitemap_responses,
+    sitemap_response,
     status_response,
 )
 from ..render.responses import (
     not_found_response as not_found_response_body,
 )
 from ..render.reviewing import render_review
-from ..render.sitemap import part_path
 from ..render.stored import Rendered
 from .caching import HTML, prepare, respond
 from .render_queue import RenderQueue
@@ -270,24 +269,17 @@ async def sitemap_part(request: Request) -> Response:
 
 
 async def _sitemap_file(request: Request, number: int) -> Response:
-    """/sitemap.xml (0) or one of its parts: all are rendered and stored together, the URLs listed once."""
+    """/sitemap.xml (0) or one of its parts: each rendered on its own (it reads its pages' publication only)."""
     site = current_site(request)
     store: ResponseStore = request.app.state.store
-    cache = html_cache(site)
     entry = store.get(("sitemap", number))
     if entry is None:
         queue: RenderQueue = request.app.state.render_queue
-        files = await queue.whole_site(functools.partial(sitemap_responses, site))
-        if number >= len(files) or (number and len(files) == 1):
+        rendered = await queue.whole_site(functools.partial(sitemap_response, site, number))
+        if rendered is None:
             return await not_found_response(request, site)
-        for index, rendered in enumerate(files):
-            stored = entry_for(request, rendered, None, "application/xml", cache)
-            if index != number:  # answered at another path
-                stored = Entry(stored.rendered, stored.prepared, part_path(index) if index else path_for("sitemap"))
-            store.put(("sitemap", index), stored, site.generation)
-            if index == number:
-                entry = stored
-    assert entry is not None
+        entry = entry_for(request, rendered, None, "application/xml", html_cache(site))
+        store.put(("sitemap", number), entry, site.generation)
     return respond(request, entry.prepared)
 
 
