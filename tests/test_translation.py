@@ -187,7 +187,10 @@ def test_counts_are_formatted_for_the_language() -> None:
     assert str(shown) == "1.234 articles"
 
 
-@given(st.lists(st.sampled_from([*"ab *_`[]()<>!\\\n&#;:/.%-é", "page:x", "http://x", "  \n"]), max_size=30).map("".join))
+PIECES = [*"ab *_`[]()<>!\\\n&#;:/.%-é", "page:x", "http://x", "  \n"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
 @settings(max_examples=500)
 def test_plain_text_shortcuts_agree_with_the_markdown_parser(text: str) -> None:
     """Text without any of MARKUP_CHARACTERS skips parsing: the parser must find nothing in it either."""
