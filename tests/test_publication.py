@@ -15,7 +15,7 @@ from server.core.stats import format_status, translation_status
 from server.tools.cli import main
 from server.tools.workflow import update
 
-from .conftest import folder_options, settings_for
+from .conftest import ROOT, folder_options, settings_for
 
 ARTICLE = "/{lang}/back-pain-miscarriage"
 TRANSLATED = ("es", "fr", "de", "ar", "zh-hans", "hi")
@@ -110,3 +110,20 @@ def test_check_groups_what_one_english_edit_caused_under_that_edit(
     assert "11 translations of it wait for review" in lines[note]
     caused = lines[note + 1 : note + 12]
     assert all(": error: fuzzy: 'It is imperative that you contact your gynecologist" in line for line in caused)
+
+
+def test_stats_counts_finished_pages_in_a_large_library_instead_of_listing_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from server.core import stats
+
+    site = Site.load(settings_for(ROOT))
+    statuses = [status for status in translation_status(site) if status.code == "de"]
+    every = format_status(statuses)
+    assert re.search(r"^de\s+privacy\s", every, re.MULTILINE)  # a small site: every page listed
+    monkeypatch.setattr(stats, "LISTED_FINISHED", 2)
+    counted = format_status(statuses)
+    assert not re.search(r"^de\s+privacy\s", counted, re.MULTILINE)
+    assert re.search(r"^de: \d+ more pages are translated, published and reviewed", counted, re.MULTILINE)
+    assert re.search(r"^de\s+total\s", counted, re.MULTILINE)
+    assert format_status(statuses, every_page=True) == every

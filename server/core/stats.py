@@ -135,15 +135,29 @@ def _location(site: Site, code: str, page: Page, message: str) -> str:
     return f"{path}:{line}" if line else f"{path} (no entry: run `python -m server update`)"
 
 
-def format_status(statuses: list[LanguageStatus]) -> str:
-    """A plain-text table for the terminal; then, per language, what blocks publication, with file:line."""
+# Beyond this many finished pages in a language, `stats` counts them instead of listing each (`--all` lists them).
+LISTED_FINISHED = 50
+
+
+def format_status(statuses: list[LanguageStatus], *, every_page: bool = False) -> str:
+    """A plain-text table for the terminal; then, per language, what blocks publication, with file:line.
+
+    In a large library the pages with nothing left to do (translated, published, reviewed) are counted, not listed.
+    """
     lines = [f"{'language':<10} {'page':<28} {'translated':>10} {'fuzzy':>6} {'missing':>8}  published"]
     for status in statuses:
+        finished = [row for row in status.rows if _is_finished(row, status)]
+        listed = every_page or len(finished) <= LISTED_FINISHED
         for row in (*status.rows, status.total):
+            if not listed and row in finished:
+                continue
             live = "" if row.name in (INTERFACE, "total") else _published_label(row.name, status)
             lines.append(
                 f"{status.code:<10} {row.name:<28} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8}  {live}"
             )
+        if not listed:
+            lines.append(f"{status.code}: {len(finished):,} more pages are translated, published and reviewed "
+                         "(`python -m server stats --all` lists every page)")  # fmt: skip
     for status in statuses:
         if status.blockers:
             lines.append("")
@@ -157,6 +171,15 @@ def format_status(statuses: list[LanguageStatus]) -> str:
             for key in status.unreviewed:
                 lines.append(f"  python -m server review {status.code} {key} --reviewer INITIALS --method revision")
     return "\n".join(lines)
+
+
+def _is_finished(row: Counts, status: LanguageStatus) -> bool:
+    return (
+        row.name != INTERFACE
+        and row.translated == row.total
+        and row.name in status.published
+        and row.name not in status.needs_review
+    )
 
 
 def _published_label(slug: str, status: LanguageStatus) -> str:

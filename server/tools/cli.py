@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="find mistakes in content and catalogs (exit 1 on errors)")
     stats = commands.add_parser("stats", help="translation status per language and page")
     stats.add_argument("language", nargs="?", help="only this language, e.g. pt_BR or pt-BR")
+    stats.add_argument("--all", action="store_true", dest="every_page", help="list every page, also finished ones")
     update = commands.add_parser("update", help="extract messages and update every language's catalogs")
     update.add_argument(
         "--all",
@@ -148,7 +149,7 @@ def run_check(settings: Settings) -> int:
     return 1 if errors else 0
 
 
-def run_stats(settings: Settings, language: str | None) -> int:
+def run_stats(settings: Settings, language: str | None, every_page: bool = False) -> int:
     from ..core.site import Site
     from ..core.stats import format_status, translation_status
 
@@ -162,7 +163,7 @@ def run_stats(settings: Settings, language: str | None) -> int:
             print(f"error: the site has no translation into {language!r}; its translations are: {codes}.")
             return 2
         statuses = chosen
-    print(format_status(statuses))
+    print(format_status(statuses, every_page=every_page))
     return 0
 
 
@@ -276,7 +277,7 @@ def main(argv: Sequence[str]) -> int:
     if args.command == "check":
         return run_check(settings)
     if args.command == "stats":
-        return run_stats(settings, args.language)
+        return run_stats(settings, args.language, args.every_page)
     if args.command == "build":
         return run_build(settings, args.out)
     if args.command == "review":
