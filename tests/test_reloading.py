@@ -320,3 +320,24 @@ def test_a_first_render_does_not_hold_up_other_requests(monkeypatch: pytest.Monk
         finally:
             finish.set()
             slow.join(timeout=30)
+
+
+def test_a_status_page_is_dropped_only_when_its_languages_catalogs_change(
+    site_copy: Path, make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.core import inputs
+
+    monkeypatch.setattr(inputs, "MOST_INPUTS", 3)  # as in a library: too many catalogs to list one by one
+    write_content(site_copy, "fr", french(site_copy, "Titre"))
+    write_content(site_copy, "de", german(site_copy, "Titel"))
+    client = make_client(reload=True)
+    store = client.app.state.store  # type: ignore[attr-defined]
+    client.get("/de/translation-status")
+    german_status = store.get(("status", "de"))
+    assert german_status is not None and ("catalog", "de") in german_status.rendered.inputs
+    write_catalog(article_catalog(site_copy, "fr"), "fr", french(site_copy, "Autre titre"))
+    client.get("/fr/")
+    assert store.get(("status", "de")) is german_status  # French changed: the German status page stands
+    write_catalog(article_catalog(site_copy, "de"), "de", german(site_copy, "Anderer Titel"))
+    client.get("/fr/")
+    assert store.get(("status", "de")) is None

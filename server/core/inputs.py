@@ -58,16 +58,33 @@ def unrecorded() -> Iterator[None]:
 
 
 def summarized(inputs: Collection[Input]) -> frozenset[Input]:
-    """The inputs, or just their kinds when there are too many to be worth listing.
+    """The inputs, with those read too often to be worth listing one by one shortened: first one
+    language's many catalogs to ("catalog", "de"), then, if a kind is still too long, to the kind ("page",).
 
     >>> sorted(summarized({("page", "a"), ("catalog", "de", "a")}))
     [('catalog', 'de', 'a'), ('page', 'a')]
-    >>> sorted(summarized({("page", str(n)) for n in range(MOST_INPUTS + 1)} | {("pages",)}))
-    [('page',), ('pages',)]
+    >>> many = {("page", str(n)) for n in range(MOST_INPUTS + 1)} | {("catalog", "de", str(n)) for n in range(999)}
+    >>> sorted(summarized(many | {("pages",), ("catalog", "fr", "index")}))
+    [('catalog', 'de'), ('catalog', 'fr', 'index'), ('page',), ('pages',)]
     """
-    if len(inputs) <= MOST_INPUTS:
-        return frozenset(inputs)
-    return frozenset(item[:1] for item in inputs)
+    by_kind: dict[str, set[Input]] = {}
+    for item in inputs:
+        by_kind.setdefault(item[0], set()).add(item)
+    found: set[Input] = set()
+    for kind, items in by_kind.items():
+        if len(items) <= MOST_INPUTS:
+            found |= items
+            continue
+        by_language: dict[Input, set[Input]] = {}
+        for item in items:
+            by_language.setdefault(item[:2] if len(item) > 2 else item, set()).add(item)
+        shorter = {
+            item
+            for prefix, group in by_language.items()
+            for item in (group if len(group) <= MOST_INPUTS else {prefix})
+        }
+        found |= shorter if len(shorter) <= MOST_INPUTS else {(kind,)}
+    return frozenset(found)
 
 
 def affected(inputs: Collection[Input], changed: Collection[Input]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .catalogs import MessageTable, page_catalog_path
@@ -70,8 +71,8 @@ def _count(name: str, messages: list[str], table: MessageTable, plural: set[str]
     return Counts(name, translated, fuzzy, missing)
 
 
-def translation_status(site: Site) -> list[LanguageStatus]:
-    """The status of every language but the source, interface first, then each page."""
+def translation_status(site: Site, codes: Collection[str] | None = None) -> list[LanguageStatus]:
+    """The status of every language but the source (or of those in `codes`), interface first, then each page."""
     interface_messages = []
     plural_messages = set()
     for message in site.interface_template:
@@ -84,7 +85,11 @@ def translation_status(site: Site) -> list[LanguageStatus]:
             interface_messages.append(message.id)
     statuses = []
     for language in site.languages:
-        if language.code == site.source.code or language.is_pseudo:
+        if (
+            language.code == site.source.code
+            or language.is_pseudo
+            or (codes is not None and language.code not in codes)
+        ):
             continue
         rows = [_count(INTERFACE, interface_messages, site.interface_table(language.code), plural_messages)]
         pages = sorted(site.every_page(), key=lambda page: (page.kind, page.slug))

@@ -10,7 +10,7 @@ from ..core.inputs import record
 from ..core.languages import Language
 from ..core.site import Site
 from ..core.stats import translation_status
-from ..core.urls import page_path
+from ..core.urls import page_path, path_for
 from .assets import Asset
 from .pages import render_message, render_page
 from .sitemap import part_count, render_part, render_robots, render_sitemap
@@ -44,13 +44,21 @@ def not_found_response(site: Site, language: Language) -> Rendered:
 
 
 def status_response(site: Site, language: Language) -> Rendered:
-    """The translation status page. It reads every catalog: rendered off the loop, once per reload that touches one."""
+    """The translation status of the URL's language, page by page, with links to every other language's.
+
+    One language per page: in a library, each reads thousands of catalogs (off the loop, once per change).
+    """
 
     def make() -> tuple[int, str]:
         translator = site.translator(language)
+        statuses = translation_status(site, [language.code])
         titles = {page.slug: translator.block(page.title) for page in (*site.pages.values(), *site.topics.values())}
-        statuses = sorted(translation_status(site), key=lambda status: status.code != language.code)  # theirs first
-        return 200, render_message(site, language, "status.html", statuses=statuses, titles=titles)
+        languages = [
+            {"language": other, "url": path_for("status", lang=other.url_code), "current": other is language}
+            for other in site.languages
+            if other.code != site.source.code and not other.is_pseudo
+        ]
+        return 200, render_message(site, language, "status.html", statuses=statuses, titles=titles, languages=languages)
 
     return rendered(make)
 

@@ -17,7 +17,7 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 MAX_URLS = 50_000
 MAX_BYTES = 50 * 1024 * 1024
 # URLs per part: far inside both limits (an entry lists every language's alternate, so a part of 5,000
-# stays under 50 MB up to ~80 languages), and small enough to render, compress and store on its own.
+# stays under 50 MB up to ~60 languages), and small enough to render, compress and store on its own.
 PART_URLS = 5_000
 URLSET_OPEN = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">\n'
 URLSET_CLOSE = "</urlset>\n"
