@@ -20,15 +20,18 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import re
 import threading
 import tomllib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .content import Page, key_for
 
 log = logging.getLogger("server.core.reviews")
+T = TypeVar("T")
 
 REVIEWS_FILE = "reviews.toml"
 METHODS = {
@@ -50,7 +53,7 @@ class ReviewError(ValueError):
         self.lineno = lineno
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a library has one per page and language
 class Review:
     page: str  # "back-pain-miscarriage" or "topics/back-ache"
     date: datetime.date
@@ -77,30 +80,54 @@ def reviews_path(locales_dir: Path, catalog_name: str) -> Path:
 
 
 def load_reviews(path: Path) -> dict[str, Review]:
-    """The latest review of each page; raises ReviewError with file:line for a record that is wrong."""
+    """The latest review of each page; raises ReviewError with file:line for a record that is wrong.
+
+    Parsed one [[review]] table at a time: a library's thousands of records are never all held as TOML at once.
+    """
     if not path.exists():
         return {}
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as error:
         raise ReviewError(path, 1, f"cannot be read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ReviewError(path, getattr(error, "lineno", 1), f"invalid TOML ({error})") from None
-    records = data.get("review", [])
-    if not isinstance(records, list):
-        raise ReviewError(path, 1, "`review` must be a list of [[review]] tables")
-    lines = _table_lines(text)
     latest: dict[str, Review] = {}
-    for index, record in enumerate(records):
-        lineno = lines[index] if index < len(lines) else 1
-        review = _review(record, path, lineno)
-        if review.page not in latest or latest[review.page].date <= review.date:
-            latest[review.page] = review
+    shared: dict[object, object] = {}  # one copy of what many records repeat: reviewer, date, methods, notes
+    for lineno, table in _tables(text):
+        try:
+            data = tomllib.loads(table)
+        except tomllib.TOMLDecodeError as error:
+            where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+            line = lineno + int(where.group(1)) - 1 if where else lineno
+            reason = str(error).replace(where.group(0), "").strip() if where else str(error)
+            raise ReviewError(path, line, f"invalid TOML ({reason})") from None
+        records = data.get("review", [])
+        if not isinstance(records, list):
+            raise ReviewError(path, lineno, "`review` must be a list of [[review]] tables")
+        for record in records:
+            review = _review(record, path, lineno, shared)
+            if review.page not in latest or latest[review.page].date <= review.date:
+                latest[review.page] = review
     return latest
 
 
-def _review(record: object, path: Path, lineno: int) -> Review:
+def _tables(text: str) -> Iterator[tuple[int, str]]:
+    """What comes before the first [[review]], then each [[review]] table, with the line it starts on.
+
+    >>> list(_tables('# notes\\n[[review]]\\npage = "a"\\n\\n[[review]]\\npage = "b"\\n'))
+    [(1, '# notes\\n'), (2, '[[review]]\\npage = "a"\\n\\n'), (5, '[[review]]\\npage = "b"\\n')]
+    """
+    start = 1
+    current: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if line.strip() == "[[review]]" and current:
+            yield start, "".join(current)
+            start, current = number, []
+        current.append(line)
+    if current:
+        yield start, "".join(current)
+
+
+def _review(record: object, path: Path, lineno: int, shared: dict[object, object]) -> Review:
     if not isinstance(record, dict):
         raise ReviewError(path, lineno, "a review must be a table")
     missing = [key for key in ("page", "date", "reviewer", "methods", "english") if key not in record]
@@ -115,19 +142,21 @@ def _review(record: object, path: Path, lineno: int) -> Review:
     texts = {key: record[key] for key in ("page", "reviewer", "english")}
     if not all(isinstance(value, str) and value for value in texts.values()):
         raise ReviewError(path, lineno, "page, reviewer and english must be non-empty strings")
+
+    def once(value: T) -> T:
+        found = shared.setdefault(value, value)
+        assert type(found) is type(value)
+        return found
+
     return Review(
         page=texts["page"],
-        date=date,
-        reviewer=texts["reviewer"],
-        methods=tuple(methods),
+        date=once(date),
+        reviewer=once(texts["reviewer"]),
+        methods=once(tuple(methods)),
         english=texts["english"],
-        notes=str(record.get("notes", "")),
+        notes=once(str(record.get("notes", ""))),
         lineno=lineno,
     )
-
-
-def _table_lines(text: str) -> list[int]:
-    return [number for number, line in enumerate(text.splitlines(), 1) if line.strip() == "[[review]]"]
 
 
 def unknown_pages(reviews: Mapping[str, Review], pages: Iterable[Page]) -> list[Review]:

@@ -17,7 +17,7 @@ from ..core.settings import Settings
 # place by the site itself (SITE_RELOAD), so a translator's edit shows without a restart.
 # Without watchfiles, uvicorn polls *.py files only, and warns if given these patterns.
 RELOAD_INCLUDES = ["*.py", "*.css", "*.svg"]
-CODE_DIR = Path(__file__).resolve().parent
+CODE_DIR = Path(__file__).resolve().parents[1]  # the whole package: a change to any layer restarts
 
 
 def is_loopback(host: str) -> bool:
