@@ -81,17 +81,17 @@ def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summa
     settings = replace(settings, review_mode=False, catalog_cache=max(settings.catalog_cache, BUILD_CATALOG_CACHE))
     assets = load_assets()
     site = Site.load(settings, static_urls=static_urls(assets))
-    digests = InputDigests(site)
-    digests.snapshot()  # before anything renders: a file edited during the build differs next time
     everything = everything_digest(site)
     out.mkdir(parents=True, exist_ok=True)
     _tidy(out)
     public = out / PUBLIC
-    wanted = list_jobs(site, assets)
     previous = Manifest.load(out)
     full = previous is None or previous.everything != everything or not public.is_dir()
+    digests = InputDigests(site, None if full else previous)
+    digests.snapshot()  # before anything renders: a file edited during the build differs next time
+    wanted = list_jobs(site, assets)
     if previous is None or full:
-        previous = Manifest(everything, {}, {}, {})
+        previous = Manifest(everything, {}, {}, {}, {})
         root, scratch, stale, removed = out / FRESH, None, wanted, set()
         decisions: dict[Pair, Decision] = {}
         root.mkdir()
@@ -111,7 +111,7 @@ def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summa
     except BuildError as error:
         kept = "is as it was" if full else "holds only whole files, and the next build redoes the rest"
         raise BuildError(f"{error}; {public} {kept}") from None
-    manifest = _manifest(previous, wanted, done, decisions, digests)
+    manifest = _manifest(previous, wanted, done, decisions, digests, export_languages(site))
     if not full:  # a page no longer published, a sitemap in fewer parts
         exported = {output.url for record in manifest.jobs.values() for output in record.outputs}
         before = [output for job in stale if job in previous.jobs for output in previous.jobs[job].outputs]
@@ -122,7 +122,8 @@ def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summa
         if public.is_dir():
             public.rename(out / REPLACED)
         root.rename(public)
-    manifest.save(out)
+    if manifest != previous:
+        manifest.save(out)
     _tidy(out)
     return Summary(
         exported=sum(len(record.outputs) for record in manifest.jobs.values()),
@@ -171,7 +172,12 @@ def _output_digests(previous: Manifest, jobs: list[Job]) -> dict[Job, dict[str, 
 
 
 def _manifest(
-    previous: Manifest, wanted: list[Job], done: list[Done], decisions: Mapping[Pair, Decision], digests: InputDigests
+    previous: Manifest,
+    wanted: list[Job],
+    done: list[Done],
+    decisions: Mapping[Pair, Decision],
+    digests: InputDigests,
+    languages: list[Language],
 ) -> Manifest:
     """The manifest of the export now: the jobs done, and the others as they were recorded."""
     jobs: dict[Job, JobRecord] = {job: previous.jobs[job] for job in wanted if job in previous.jobs}
@@ -183,7 +189,8 @@ def _manifest(
     digests.decisions.update((pair, decision.published) for pair, decision in made.items())
     inputs = {item for record in jobs.values() for item in record.inputs}
     inputs |= {item for decision in made.values() for item in decision.inputs}
-    return Manifest(previous.everything, {item: digests(item) for item in inputs}, jobs, made)
+    review_files = {language.code: digests.review_file(language.code) for language in languages}
+    return Manifest(previous.everything, {item: digests(item) for item in inputs}, jobs, made, review_files)
 
 
 def _put_if_changed(path: Path, data: bytes) -> None:

@@ -277,12 +277,13 @@ def put(path: Path, data: bytes, scratch: Path | None) -> None:
 
 def is_present(root: Path, outputs: Iterable[Output]) -> bool:
     """Whether each output's file is there, with exactly the variants it should have."""
+    folder = str(root)  # os.path, not pathlib: this runs for every file of the export
     for output in outputs:
-        target = root / file_for(output.url)
-        if not target.is_file():
+        target = os.path.join(folder, file_for(output.url))
+        if not os.path.isfile(target):
             return False
         for _coding, suffix in VARIANTS:
-            if target.with_name(target.name + suffix).is_file() != output.compressed:
+            if os.path.isfile(target + suffix) != output.compressed:
                 return False
     return True
 

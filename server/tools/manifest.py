@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..core.catalogs import catalog_path, page_catalog_path, page_template_path, template_path
 from ..core.inputs import FULL_LENGTH, Input
+from ..core.reviews import reviews_path
 from ..core.site import Site
 
 MANIFEST = ".build-manifest.json"  # in OUT/, beside public/: never served
@@ -74,6 +75,8 @@ class Manifest:
     digests: Mapping[Input, str]  # each recorded input's digest when its jobs ran
     jobs: Mapping[Job, JobRecord]
     decisions: Mapping[Pair, Decision]
+    # language code -> digest of its reviews.toml: while it is the same, its records' digests are too
+    review_files: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, out: Path) -> Manifest | None:
@@ -95,7 +98,7 @@ class Manifest:
                 (code, key): Decision(published, frozenset(inputs[index] for index in indexes))
                 for code, key, published, indexes in data["decisions"]
             }
-            return cls(data["everything"], digests, jobs, decisions)
+            return cls(data["everything"], digests, jobs, decisions, data["review_files"])
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError, IndexError):
@@ -122,6 +125,7 @@ class Manifest:
                 [code, key, decision.published, sorted(index[item] for item in decision.inputs)]
                 for (code, key), decision in sorted(self.decisions.items())
             ],
+            "review_files": dict(self.review_files),
         }
         temporary = out / f".manifest-{secrets.token_hex(6)}"
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
@@ -131,7 +135,7 @@ class Manifest:
         """The manifest while `redone` are being redone (their files may be old or new) and `forget` are gone."""
         redo, gone = set(redone), set(forget)
         jobs = {job: _unsure(record) if job in redo else record for job, record in self.jobs.items() if job not in gone}
-        return Manifest(self.everything, {**self.digests, UNSURE: "unsure"}, jobs, self.decisions)
+        return dataclasses.replace(self, digests={**self.digests, UNSURE: "unsure"}, jobs=jobs)
 
 
 def _unsure(record: JobRecord) -> JobRecord:
@@ -164,8 +168,10 @@ class InputDigests:
     input (`("catalog",)`) stands for every input it begins: its digest covers all of theirs.
     """
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, previous: Manifest | None = None) -> None:
+        """With `previous`, the records of a reviews.toml unchanged since are not parsed again."""
         self.site = site
+        self.previous = previous
         self.decisions: dict[Pair, bool] = {}  # known publication, by (language, page key)
         self._paths = {page.key: Path(page.path) for page in site.every_page()}
         self._files: dict[Path, str] = {}
@@ -175,6 +181,8 @@ class InputDigests:
     def snapshot(self) -> None:
         """Compute every input read from a file now, before anything renders: a file edited during the build
         then differs from its recorded digest, and the next build redoes what it touched."""
+        for language in self.site.languages:
+            self.review_file(language.code)  # first: its records are read after it, never before
         for item in self.universe():
             if item[0] != "published":
                 self(item)
@@ -228,12 +236,21 @@ class InputDigests:
         if kind == "published":
             return "published" if self._published(language.code, item[2]) else "not published"
         if kind == "review":
+            previous = self.previous
+            if previous is not None and item in previous.digests:
+                if previous.review_files.get(language.code) == self.review_file(language.code):
+                    return previous.digests[item]
             review = site.reviews.get(language.code, {}).get(item[2])
             if review is None:
                 return _sha(ABSENT)
             compared = [getattr(review, f.name) for f in dataclasses.fields(review) if f.compare]  # not its line
             return _sha(repr(compared).encode())
         raise ValueError(f"unknown kind of input: {item!r}")
+
+    def review_file(self, code: str) -> str:
+        """The digest of a language's reviews.toml."""
+        language = self.site.language(code)
+        return self._file(reviews_path(self.site.settings.locales_dir, language.catalog_name)) if language else ""
 
     def _published(self, code: str, key: str) -> bool:
         found = self.decisions.get((code, key))
