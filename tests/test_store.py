@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from server import create_app
 from server.core.content import Page
-from server.core.inputs import affected
+from server.core.inputs import Compact
 from server.core.languages import Language
 from server.core.site import Site
 from server.render import pages
@@ -22,7 +22,7 @@ PAGES = ["/en/privacy", "/en/terms", "/en/accessibility", "/en/medical-informati
 
 def entry(body: bytes, inputs: frozenset[tuple[str, ...]] = frozenset(), path: str | None = None) -> Entry:
     stored = Stored(body, '"x"')
-    return Entry(Rendered(200, stored, inputs), prepare(stored, 200, {}, "text/plain"), path)
+    return Entry.of(Rendered(200, stored, inputs), prepare(stored, 200, {}, "text/plain"), path)
 
 
 def test_the_least_recently_used_response_goes_first_and_the_budget_holds() -> None:
@@ -61,10 +61,16 @@ def test_invalidation_drops_exactly_the_responses_that_showed_a_changed_input() 
 
 
 def test_inputs_match_their_kinds_and_prefixes() -> None:
+    def affected(inputs: set[tuple[str, ...]], changed: set[tuple[str, ...]]) -> bool:
+        return Compact.of(inputs).affected(changed)
+
     assert affected({("published", "de", "a")}, {("published", "de", "a")})
     assert not affected({("published", "de", "a")}, {("published", "de", "b")})
     assert affected({("published",)}, {("published", "de", "b")})
+    assert affected({("published", "de")}, {("published", "de", "b")})
+    assert not affected({("published", "de")}, {("published", "fr", "b")})
     assert affected({("interface", "de")}, {("interface",)})  # the interface template: every language
+    assert not affected({("interface", "de")}, {("catalog",)})
     assert not affected(set(), {("page", "a")})
 
 

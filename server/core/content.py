@@ -73,10 +73,13 @@ class Page:
     reviewed: datetime.date | None
     path: str
 
-    @property
-    def key(self) -> str:
-        """What its catalogs and review records are named after (`key_for`)."""
-        return key_for(self.kind, self.slug)
+    # What its catalogs and review records are named after (`key_for`); one string, shared by its blocks
+    # and by every input recorded for it (inputs.py)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", key_for(self.kind, self.slug))
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -200,6 +203,7 @@ def parse_page(source: str, path: Path | str) -> Page:
         related=_string_list(front, "related", path),
         reviewed=reviewed,
         path=str(path),
+        key=key,
     )
 
 

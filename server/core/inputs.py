@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Collection, Iterator
+from typing import NamedTuple
 
 Input = tuple[str, ...]
 
@@ -79,30 +80,52 @@ def summarized(inputs: Collection[Input]) -> frozenset[Input]:
         for item in items:
             by_language.setdefault(item[:2] if len(item) > 2 else item, set()).add(item)
         shorter = {
-            item
-            for prefix, group in by_language.items()
-            for item in (group if len(group) <= MOST_INPUTS else {prefix})
+            item for prefix, group in by_language.items() for item in (group if len(group) <= MOST_INPUTS else {prefix})
         }
         found |= shorter if len(shorter) <= MOST_INPUTS else {(kind,)}
     return frozenset(found)
 
 
 def affected(inputs: Collection[Input], changed: Collection[Input]) -> bool:
-    """Whether a response made from `inputs` shows any of the `changed` inputs.
+    """Whether a response made from `inputs` shows any of the `changed` inputs (see Compact.affected)."""
+    return Compact.of(inputs).affected(changed)
 
-    A changed input matches itself and every shorter prefix of it: ("catalog",) in `inputs`
-    depends on every catalog; ("catalog", "de") in `changed` stands for all of German's.
 
-    >>> affected({("catalog", "de", "a")}, {("catalog", "fr", "a")}), affected({("catalog",)}, {("catalog", "fr", "a")})
-    (False, True)
-    >>> affected({("catalog", "de", "a")}, {("catalog", "de")})
-    True
+class Compact(NamedTuple):
+    """Inputs as a stored response keeps them: hashes, a third of the memory of the tuples.
+
+    A hash collision can only make a response look affected when it is not: it is then rendered again.
     """
-    for item in changed:
-        for end in range(1, len(item) + 1):
-            if item[:end] in inputs:
+
+    exact: frozenset[int]  # each input as recorded (or summarized)
+    prefixes: frozenset[int]  # each shorter prefix of one: ("catalog", "de") of ("catalog", "de", "a")
+
+    @classmethod
+    def of(cls, inputs: Collection[Input]) -> Compact:
+        """
+        >>> compact = Compact.of({("catalog", "de", "a"), ("page",)})
+        >>> [compact.affected({c}) for c in (("catalog", "de", "a"), ("catalog", "de"), ("catalog", "fr", "a"))]
+        [True, True, False]
+        >>> compact.affected({("page", "b")}), compact.affected({("interface",)})
+        (True, False)
+        """
+        exact = frozenset(hash(item) for item in inputs)
+        return cls(exact, frozenset(hash(item[:end]) for item in inputs for end in range(1, len(item))))
+
+    def affected(self, changed: Collection[Input]) -> bool:
+        """Whether a response made from these inputs shows any of the `changed` inputs.
+
+        A changed input matches itself and every shorter prefix of it: ("catalog",) among the inputs
+        depends on every catalog; ("catalog", "de") among the changed stands for all of German's.
+        """
+        for item in changed:
+            if any(hash(item[:end]) in self.exact for end in range(1, len(item) + 1)):
                 return True
-        broader = len(item) < FULL_LENGTH.get(item[0], len(item))
-        if broader and any(item == given[: len(item)] for given in inputs if len(given) > len(item)):
-            return True
-    return False
+            if len(item) < FULL_LENGTH.get(item[0], len(item)) and hash(item) in self.prefixes:
+                return True
+        return False
+
+    @property
+    def size(self) -> int:
+        """Roughly the bytes it holds: an int and a set slot per hash."""
+        return 48 * (len(self.exact) + len(self.prefixes)) + 400

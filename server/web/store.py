@@ -6,25 +6,27 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from ..core.inputs import Input, affected
+from ..core.inputs import Compact, Input
 from ..core.lru import BoundedLRU
 from ..render.stored import Rendered
 from .caching import Prepared
 
-ENTRY_OVERHEAD = 1024  # headers, keys and bookkeeping, on top of the bodies
+ENTRY_OVERHEAD = 2048  # each variant's headers, its 304's, keys and bookkeeping, on top of the bodies
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One stored response: what was rendered, ready to send, and the URL path the fast path knows it by."""
+    """One stored response, ready to send: the URL path the fast path knows it by, and what it showed."""
 
-    rendered: Rendered
     prepared: Prepared
+    inputs: Compact
     path: str | None  # a 200 for GET and HEAD at this exact path; None for bodies reached otherwise (404s)
+    size: int  # bytes it holds: bodies, headers, inputs
 
-    @property
-    def size(self) -> int:
-        return self.rendered.size + ENTRY_OVERHEAD
+    @classmethod
+    def of(cls, rendered: Rendered, prepared: Prepared, path: str | None) -> Entry:
+        inputs = Compact.of(rendered.inputs)
+        return cls(prepared, inputs, path, rendered.size + inputs.size + ENTRY_OVERHEAD)
 
 
 class ResponseStore:
@@ -70,7 +72,7 @@ class ResponseStore:
             if changed is None:
                 dropped = self._entries.drop_if(lambda key, entry: True)
             else:
-                dropped = self._entries.drop_if(lambda key, entry: affected(entry.rendered.inputs, changed))
+                dropped = self._entries.drop_if(lambda key, entry: entry.inputs.affected(changed))
             dropped_keys = set(dropped)
             self._paths = {path: key for path, key in self._paths.items() if key not in dropped_keys}
         return len(dropped)

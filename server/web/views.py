@@ -84,7 +84,7 @@ def entry_for(
     prepared = prepare(rendered.stored, rendered.status, headers, media_type)
     # a 200 is also found by its path, so the next request for it skips routing (fastpath.py)
     path = request.url.path if rendered.status == 200 and request.method in ("GET", "HEAD") else None
-    return Entry(rendered, prepared, path)
+    return Entry.of(rendered, prepared, path)
 
 
 def html_cache(site: Site) -> Callable[[int], str]:
