@@ -25,6 +25,7 @@ from server.tools.cli import main
 from server.tools.export import PUBLIC, BuildError, build
 from server.tools.export_jobs import file_for
 from server.tools.manifest import MANIFEST, Manifest
+from server.tools.table_cache import CACHE
 
 from .conftest import ROOT, folder_options, free_port, repository_settings, settings_for
 
@@ -185,7 +186,7 @@ def test_an_incremental_build_is_byte_identical_to_a_fresh_full_build(repo_copy:
     assert after.keys() == tree(fresh / PUBLIC).keys()  # no file left over, none missing
     assert after == tree(fresh / PUBLIC)
     assert tree(out / "nginx") == tree(fresh / "nginx")
-    assert sorted(path.name for path in out.iterdir()) == [MANIFEST, "nginx", PUBLIC]  # nothing half-done left
+    assert sorted(path.name for path in out.iterdir()) == [CACHE, MANIFEST, "nginx", PUBLIC]  # nothing half-done left
 
 
 def test_an_edited_catalog_renders_again_exactly_what_shows_it(repo_copy: Path) -> None:
@@ -281,6 +282,22 @@ def test_a_build_stopped_midway_is_completed_by_the_next(repo_copy: Path, monkey
     build(settings(repo_copy), out, workers=1)
     build(settings(repo_copy), fresh, workers=1)
     assert tree(out / PUBLIC) == tree(fresh / PUBLIC)
+
+
+def test_kept_catalogs_serve_only_while_their_file_is_unchanged(repo_copy: Path) -> None:
+    out, fresh = repo_copy / "out", repo_copy / "fresh"
+    build(settings(repo_copy), out, workers=1)
+    kept = sorted((out / CACHE).glob("*/*"))
+    assert len(kept) == len(list((repo_copy / "locales").glob("*/LC_MESSAGES/content/**/*.po")))
+    for entry in kept[::2]:
+        entry.write_bytes(b"damaged")  # read as missing: that catalog is parsed again
+    edit_translation(repo_copy)
+    build(settings(repo_copy), out)
+    build(settings(repo_copy), fresh, workers=1)
+    assert tree(out / PUBLIC) == tree(fresh / PUBLIC)
+    kept_now = list((out / CACHE).glob("*/*"))
+    assert len(kept_now) == len(kept)  # the edited catalog's entry replaced, not added
+    assert not [entry for entry in kept_now if entry.read_bytes() == b"damaged"]  # damaged ones kept anew
 
 
 def test_the_command_prints_one_line_and_an_error_in_one_sentence(repo_copy: Path, capsys: Any) -> None:

@@ -33,6 +33,7 @@ from ..render.responses import (
 from ..render.sitemap import part_path
 from ..render.stored import Rendered
 from .manifest import Decision, Job, JobRecord, Output, Pair
+from .table_cache import TableCache
 
 VARIANTS = (("br", ".br"), ("gzip", ".gz"))  # content-coding -> suffix of the file beside the identity body
 WHOLE_SITE = ("status", "sitemaps")  # jobs that read every catalog or every page's publication
@@ -158,6 +159,7 @@ class Task:
     root: Path  # the web root being written: public/, or the fresh tree of a full build
     scratch: Path | None  # files are written here, then renamed into place; None: a fresh tree, written directly
     jobs: tuple[tuple[Job, Mapping[str, str]], ...]  # each job with its outputs' digests in the export, by URL
+    tables: TableCache | None = None  # given to whole-site tasks, which parse every catalog: they keep them
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def make_tasks(
     jobs: Sequence[Job],
     digests: Mapping[Job, Mapping[str, str]],
     workers: int,
+    tables: TableCache,
 ) -> list[Task]:
     """Batches for the workers: the whole-site jobs first, then the pages in order, a page's languages together.
 
@@ -188,23 +191,38 @@ def make_tasks(
     batches = [whole_site[share::shares] for share in range(shares) if whole_site[share::shares]]
     size = max(1, min(MAX_BATCH, -(-len(rest) // (workers * TASKS_PER_WORKER))))
     batches += [rest[start : start + size] for start in range(0, len(rest), size)]
-    return [Task(settings, root, scratch, tuple((job, digests.get(job, {})) for job in batch)) for batch in batches]
+    return [
+        Task(
+            settings,
+            root,
+            scratch,
+            tuple((job, digests.get(job, {})) for job in batch),
+            tables if batch[0][0] in WHOLE_SITE else None,
+        )
+        for batch in batches
+    ]
 
 
 def run_tasks(
-    tasks: list[Task], workers: int, site: Site, assets: Mapping[str, Asset], decisions: Mapping[Pair, bool]
+    tasks: list[Task],
+    workers: int,
+    site: Site,
+    assets: Mapping[str, Asset],
+    decisions: Mapping[Pair, bool],
+    tables: TableCache,
 ) -> list[Done]:
     """Every task: here with the given site (one worker), or in a pool of processes that load their own.
 
-    `decisions` are the publications already known (by (language, page key)): no worker decides them again.
+    `decisions` are the publications already known (by (language, page key)): no worker decides them
+    again; nor does any parse a catalog kept in `tables` since it last changed.
     """
     if workers == 1 or len(tasks) <= 1:
-        site.publication.update(decisions)
+        _prepare(site, decisions, tables)
         return [done for task in tasks for done in run_task(task, (site, assets))]
     results: list[Done] = []
     # forkserver: each worker starts from a clean process, not a copy of this one (its threads, its open files)
     context = multiprocessing.get_context("forkserver")
-    start = (tasks[0].settings, dict(decisions))
+    start = (tasks[0].settings, dict(decisions), tables)
     with ProcessPoolExecutor(min(workers, len(tasks)), context, _start_worker, start) as pool:
         futures: list[Future[list[Done]]] = [pool.submit(run_task, task) for task in tasks]
         wait(futures, return_when=FIRST_EXCEPTION)
@@ -228,12 +246,19 @@ def run_task(task: Task, loaded: tuple[Site, Mapping[str, Asset]] | None = None)
             done.append(run_job(site, assets, task, job, digests))
         except Exception as error:  # noqa: BLE001 - whatever went wrong, say which job and stop the build
             raise BuildError(f"{describe(job)} could not be exported ({type(error).__name__}: {error})") from None
+    if task.tables is not None:
+        task.tables.keep(site)
     return done
 
 
-def _start_worker(settings: Settings, decisions: Mapping[Pair, bool]) -> None:
+def _start_worker(settings: Settings, decisions: Mapping[Pair, bool], tables: TableCache) -> None:
     site, _assets = _worker_site(settings)
+    _prepare(site, decisions, tables)
+
+
+def _prepare(site: Site, decisions: Mapping[Pair, bool], tables: TableCache) -> None:
     site.publication.update(decisions)
+    tables.preload(site)
 
 
 @functools.cache

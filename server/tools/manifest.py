@@ -220,18 +220,18 @@ class InputDigests:
         if item == ("pages",):
             return _sha("\n".join(sorted(self._paths)).encode())
         if kind == "page":
-            return self._file(self._paths[item[1]]) if item[1] in self._paths else _sha(ABSENT)
+            return self.file(self._paths[item[1]]) if item[1] in self._paths else _sha(ABSENT)
         language = site.language(item[1])
         if language is None:
             return _sha(ABSENT, *(part.encode() for part in item))  # a language the site no longer has
         if kind == "interface":
-            return self._file(catalog_path(site.settings.locales_dir, language.catalog_name, INTERFACE))
+            return self.file(catalog_path(site.settings.locales_dir, language.catalog_name, INTERFACE))
         if kind == "catalog":
             key = item[2]
-            template = self._file(page_template_path(site.settings.locales_dir, key))
+            template = self.file(page_template_path(site.settings.locales_dir, key))
             if language.is_pseudo:  # made from the page's English, not from a file
                 return _sha(self(("page", key)).encode(), template.encode())
-            catalog = self._file(page_catalog_path(site.settings.locales_dir, language.catalog_name, key))
+            catalog = self.file(page_catalog_path(site.settings.locales_dir, language.catalog_name, key))
             return _sha(catalog.encode(), template.encode())
         if kind == "published":
             return "published" if self._published(language.code, item[2]) else "not published"
@@ -250,7 +250,7 @@ class InputDigests:
     def review_file(self, code: str) -> str:
         """The digest of a language's reviews.toml."""
         language = self.site.language(code)
-        return self._file(reviews_path(self.site.settings.locales_dir, language.catalog_name)) if language else ""
+        return self.file(reviews_path(self.site.settings.locales_dir, language.catalog_name)) if language else ""
 
     def _published(self, code: str, key: str) -> bool:
         found = self.decisions.get((code, key))
@@ -261,11 +261,30 @@ class InputDigests:
             )
         return found
 
-    def _file(self, path: Path) -> str:
+    def file(self, path: Path) -> str:
+        """A file's digest, read once per build."""
         found = self._files.get(path)
         if found is None:
-            found = self._files[path] = _sha(_read(path))
+            found = self._files[path] = file_digest(path)
         return found
+
+
+def file_digest(path: Path) -> str:
+    return _sha(_read(path))
+
+
+def code_digest() -> str:
+    """A digest of the package's files: its code and static assets."""
+    package = Path(__file__).resolve().parents[1]
+    return _sha(*_folder_parts(package))
+
+
+def _folder_parts(folder: Path) -> list[bytes]:
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [str(path.relative_to(folder)).encode(), _read(path)]
+    return parts
 
 
 def everything_digest(site: Site) -> str:
@@ -278,20 +297,16 @@ def everything_digest(site: Site) -> str:
         for field in dataclasses.fields(settings)
         if field.name not in SERVER_ONLY_SETTINGS
     }
-    package = Path(__file__).resolve().parents[1]
     parts = [
         f"format {FORMAT}".encode(),
+        code_digest().encode(),
         f"python {sys.version_info[:2]} zlib {zlib.ZLIB_RUNTIME_VERSION}".encode(),
         repr([(name, _version(name)) for name in OUTPUT_LIBRARIES]).encode(),
         repr(sorted(shown.items())).encode(),
         repr([language.code for language in site.languages]).encode(),
         _read(template_path(settings.locales_dir, INTERFACE)),
     ]
-    for folder in (package, settings.templates_dir):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                parts += [str(path.relative_to(folder)).encode(), _read(path)]
-    return _sha(*parts)
+    return _sha(*parts, *_folder_parts(settings.templates_dir))
 
 
 def _version(name: str) -> str:
