@@ -74,11 +74,13 @@ def _publication_changes(new: Site, old: Site, changed: set[Input]) -> set[Input
             candidates |= {(code, rest[0]) for code in codes}
             if rest[0] == disclaimer:
                 candidates |= {(code, article) for code in codes for article in articles}
-    new.publication.update((key, value) for key, value in old.publication.items() if key not in candidates)
+    for code, decided in old.publication.items():
+        kept = new.publication.setdefault(code, {})
+        kept.update((key, value) for key, value in decided.items() if (code, key) not in candidates)
     differ: set[Input] = set()
     for code, key in candidates:
         page, language = new.page_by_key(key), new.language(code)
         now = new.is_published(page, language) if page is not None and language is not None else None
-        if now is None or old.publication.get((code, key)) is not now:
+        if now is None or old.publication.get(code, {}).get(key) is not now:
             differ.add(("published", code, key))
     return differ

@@ -40,7 +40,7 @@ class Settings:
     review_mode: bool = False  # side-by-side review views; unreviewed translations shown; never for readers
     debug: bool = False
     cache_dir: Path | None = None  # parsed pages kept between starts; None: parse every page at every start
-    store_bytes: int = 32 * 1024 * 1024  # responses kept rendered and compressed, per worker; least recently used go
+    store_bytes: int = 16 * 1024 * 1024  # responses kept rendered and compressed, per worker; least recently used go
     catalog_cache: int = 500  # parsed page catalogs kept per worker; others are read again when needed
 
     @classmethod
@@ -62,7 +62,7 @@ class Settings:
             review_mode=_flag(environ.get("SITE_REVIEW_MODE")),
             debug=_flag(environ.get("SITE_DEBUG")),
             cache_dir=Path(environ["SITE_CACHE_DIR"]) if environ.get("SITE_CACHE_DIR") else root / ".cache",
-            store_bytes=int(environ.get("SITE_STORE_BYTES", str(32 * 1024 * 1024))),
+            store_bytes=int(environ.get("SITE_STORE_BYTES", str(16 * 1024 * 1024))),
             catalog_cache=int(environ.get("SITE_CATALOG_CACHE", "500")),
         )
         settings.validate()

@@ -91,7 +91,8 @@ class Site:
     generation: int = 0  # counts reloads: a response rendered from an older site is never stored
     # (language code, page key) -> whether published, decided once per site; kept across reloads for the
     # pages whose inputs did not change (changes_since)
-    publication: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
+    # (a dict per language, keyed by the page key string the pages already hold: no object per decision)
+    publication: dict[str, dict[str, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(
@@ -257,11 +258,12 @@ class Site:
         lists another is re-rendered only when that one's publication changes.
         """
         record(("published", language.code, page.key))
-        found = self.publication.get((language.code, page.key))
+        decided = self.publication.setdefault(language.code, {})
+        found = decided.get(page.key)
         if found is None:
             with unrecorded():
                 found = self._decide_publication(page, language)
-            self.publication[(language.code, page.key)] = found
+            decided[page.key] = found
         return found
 
     def _decide_publication(self, page: Page, language: Language) -> bool:

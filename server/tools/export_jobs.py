@@ -257,7 +257,8 @@ def _start_worker(settings: Settings, decisions: Mapping[Pair, bool], tables: Ta
 
 
 def _prepare(site: Site, decisions: Mapping[Pair, bool], tables: TableCache) -> None:
-    site.publication.update(decisions)
+    for (code, key), published in decisions.items():
+        site.publication.setdefault(code, {})[key] = published
     tables.preload(site)
 
 
