@@ -662,3 +662,17 @@ def test_no_layer_but_web_imports_starlette_or_the_web_layer() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_extract_writes_only_the_templates(site_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`extract` is update's first step on its own: templates change, catalogs do not."""
+    page = site_copy / "content/terms.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    shutil.copytree(ROOT / "locales/fr", site_copy / "locales/fr")
+    before = {path: path.read_bytes() for path in (site_copy / "locales").rglob("*.po")}
+    assert before
+    folders = [f"--{name}={site_copy / name}" for name in ("content", "locales", "templates")]
+    assert main(["extract", *folders]) == 0
+    assert f"{site_copy / 'locales/content/terms.pot'}: written" in capsys.readouterr().out
+    assert 'msgid "A new paragraph."' in (site_copy / "locales/content/terms.pot").read_text(encoding="utf-8")
+    assert {path: path.read_bytes() for path in (site_copy / "locales").rglob("*.po")} == before

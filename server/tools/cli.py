@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="translation status per language and page")
     stats.add_argument("language", nargs="?", help="only this language, e.g. pt_BR or pt-BR")
     stats.add_argument("--all", action="store_true", dest="every_page", help="list every page, also finished ones")
+    extract = commands.add_parser(
+        "extract", help="extract messages into the templates (.pot) only; update does this too"
+    )
+    extract.add_argument("--all", action="store_true", dest="everything", help="extract every page, changed or not")
     update = commands.add_parser("update", help="extract messages and update every language's catalogs")
     update.add_argument(
         "--all",
@@ -133,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--notes", default="", help="what was checked and changed, in one line")
     build = commands.add_parser("build", help="write the whole site as static files, for a CDN or nginx")
     build.add_argument("out", type=Path, help="output folder: OUT/public is the web root")
-    for command in (check, stats, update, init, compile_, build, record):
+    for command in (check, stats, extract, update, init, compile_, build, record):
         _add_path_options(command)
     return parser
 
@@ -180,10 +184,20 @@ def run_build(settings: Settings, out: Path) -> int:
 
 
 def run_workflow(args: argparse.Namespace, settings: Settings) -> int:
-    from .workflow import WorkflowError, compile_catalogs, init, update
+    from .workflow import WorkflowError, compile_catalogs, extract, init, update
 
     try:
-        if args.command == "update":
+        if args.command == "extract":
+            found = extract(
+                settings.locales_dir, settings.content_dir, settings.templates_dir, everything=args.everything
+            )
+            for path in sorted(found.written):
+                print(f"{path}: written")
+            for path in found.removed:
+                print(f"{path}: removed (its page is gone)")
+            unchanged = len(found.pages) + 1 - len(found.written)  # every page's template and the interface's
+            print(f"{unchanged} templates up to date; `python -m server update` brings the catalogs up to date")
+        elif args.command == "update":
             summary = update(
                 settings.locales_dir,
                 content_dir=settings.content_dir,
