@@ -21,7 +21,6 @@ from pathlib import Path
 
 from babel.core import get_global
 
-from ..core.catalogs import page_catalog_path
 from ..core.languages import Language
 from ..core.policy import COOKIE_MAX_AGE, LANGUAGE_COOKIE, security_headers
 from ..core.settings import Settings
@@ -107,7 +106,7 @@ def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summa
             previous.unsure(stale, forget=gone).save(out)  # stopped from here on, the next build redoes them
         scratch.mkdir()
     try:
-        tables = TableCache.open(out, code_digest(), _catalog_files(site, digests))
+        tables = TableCache.open(out, code_digest(), digests.catalog_files())
         tasks = make_tasks(settings, root, scratch, stale, _output_digests(previous, stale), workers, tables)
         known = {pair: decision.published for pair, decision in decisions.items()}
         done = run_tasks(tasks, workers, site, assets, known, tables)
@@ -152,18 +151,6 @@ def _decisions(site: Site, previous: Manifest, digests: InputDigests) -> dict[Pa
                 decisions[pair] = decide(site, page, language)
             digests.decisions[pair] = decisions[pair].published
     return decisions
-
-
-def _catalog_files(site: Site, digests: InputDigests) -> dict[Pair, str]:
-    """The digest of every page catalog there is, by (language, page key)."""
-    files = {}
-    for language in export_languages(site):
-        if language.code != site.source.code:
-            for page in site.every_page():
-                path = page_catalog_path(site.settings.locales_dir, language.catalog_name, page.key)
-                if path.exists():
-                    files[(language.code, page.key)] = digests.file(path)
-    return files
 
 
 def _stale(previous: Manifest, wanted: list[Job], digests: InputDigests, public: Path) -> list[Job]:

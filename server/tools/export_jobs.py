@@ -12,7 +12,7 @@ import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.content import Page
@@ -41,6 +41,7 @@ TASKS_PER_WORKER = 8  # page jobs are cut into at least this many tasks per work
 MAX_BATCH = 200  # jobs per task at most: a few seconds of work, then the worker reports back
 # A whole-site job (a status page: every catalog, thousands of rows) costs about as much as this many pages.
 PAGES_PER_WHOLE_SITE_JOB = 1000
+PRELOAD_JOBS = 1000  # from this many pages on, loading every kept catalog costs less than parsing theirs
 
 Exported = list[tuple[str, Rendered]]  # (URL path, rendered response)
 
@@ -216,7 +217,11 @@ def run_tasks(
     `decisions` are the publications already known (by (language, page key)): no worker decides them
     again; nor does any parse a catalog kept in `tables` since it last changed.
     """
-    if workers == 1 or len(tasks) <= 1:
+    if not tasks:
+        return []
+    if not any(task.tables for task in tasks) and sum(len(task.jobs) for task in tasks) < PRELOAD_JOBS:
+        tables = replace(tables, files={})  # a few pages: parsing their catalogs costs less than loading all
+    if workers == 1 or len(tasks) == 1:
         _prepare(site, decisions, tables)
         return [done for task in tasks for done in run_task(task, (site, assets))]
     results: list[Done] = []

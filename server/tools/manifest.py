@@ -41,6 +41,7 @@ Job = tuple[str, ...]  # ("page", code, key), ("status", code), ("sitemaps",)…
 # interrupted then leaves the job to be redone by the next, even if its inputs changed back meanwhile.
 UNSURE: Input = ("unsure",)
 UNKNOWN = ""  # the digest of a file whose bytes are not known: no body has it
+KEY = "\0key\0"  # stands for the page key in a catalog path made once per language
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,10 @@ def _sha(*parts: bytes) -> str:
     return digest.hexdigest()[:32]
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path | str) -> bytes:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except FileNotFoundError:
         return ABSENT
 
@@ -174,7 +176,9 @@ class InputDigests:
         self.previous = previous
         self.decisions: dict[Pair, bool] = {}  # known publication, by (language, page key)
         self._paths = {page.key: Path(page.path) for page in site.every_page()}
-        self._files: dict[Path, str] = {}
+        self._files: dict[str, str] = {}
+        self._catalogs: dict[Pair, str] = {}  # the path of each page catalog
+        self._catalog_folders: dict[str, str] = {}  # language code -> its page catalogs' path, KEY for the key
         self._known: dict[Input, str] = {}
         self._universe: list[Input] | None = None
 
@@ -231,7 +235,7 @@ class InputDigests:
             template = self.file(page_template_path(site.settings.locales_dir, key))
             if language.is_pseudo:  # made from the page's English, not from a file
                 return _sha(self(("page", key)).encode(), template.encode())
-            catalog = self.file(page_catalog_path(site.settings.locales_dir, language.catalog_name, key))
+            catalog = self.file(self.catalog_path(language.code, key))
             return _sha(catalog.encode(), template.encode())
         if kind == "published":
             return "published" if self._published(language.code, item[2]) else "not published"
@@ -261,15 +265,42 @@ class InputDigests:
             )
         return found
 
-    def file(self, path: Path) -> str:
-        """A file's digest, read once per build."""
-        found = self._files.get(path)
+    def catalog_path(self, code: str, key: str) -> str:
+        """The path of a page's catalog in a language (of a language the site has)."""
+        found = self._catalogs.get((code, key))
         if found is None:
-            found = self._files[path] = file_digest(path)
+            folder = self._catalog_folders.get(code)
+            if folder is None:  # made by page_catalog_path once per language, which stays the one place that knows
+                language = self.site.language(code)
+                if language is None:
+                    raise ValueError(f"the site has no language {code!r}")
+                locales = self.site.settings.locales_dir
+                folder = self._catalog_folders[code] = str(page_catalog_path(locales, language.catalog_name, KEY))
+            found = self._catalogs[(code, key)] = folder.replace(KEY, key)
+        return found
+
+    def catalog_files(self) -> dict[Pair, tuple[str, str]]:
+        """(path, digest) of each page catalog there is, by (language, page key)."""
+        found = {}
+        for language in self.site.languages:
+            if language.code != self.site.source.code and not language.is_pseudo:
+                for key in self._paths:
+                    path = self.catalog_path(language.code, key)
+                    digest = self.file(path)
+                    if digest != ABSENT_DIGEST:
+                        found[(language.code, key)] = (path, digest)
+        return found
+
+    def file(self, path: Path | str) -> str:
+        """A file's digest, read once per build."""
+        name = str(path)
+        found = self._files.get(name)
+        if found is None:
+            found = self._files[name] = file_digest(name)
         return found
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: Path | str) -> str:
     return _sha(_read(path))
 
 
@@ -314,3 +345,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "absent"
+
+
+ABSENT_DIGEST = _sha(ABSENT)  # a missing file's

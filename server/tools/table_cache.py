@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.catalogs import MessageTable, page_catalog_path
+from ..core.catalogs import MessageTable
 from ..core.site import Site
 from .manifest import Pair, file_digest
 
@@ -32,10 +32,10 @@ UNPICKLED = ("plural_index", "reported")  # a function; a set of what was logged
 @dataclass(frozen=True)
 class TableCache:
     folder: Path  # OUT/.build-cache/<code digest>
-    files: Mapping[Pair, str]  # the digest of each page catalog when the build began
+    files: Mapping[Pair, tuple[str, str]]  # (path, digest) of each page catalog when the build began
 
     @classmethod
-    def open(cls, out: Path, code: str, files: Mapping[Pair, str]) -> TableCache:
+    def open(cls, out: Path, code: str, files: Mapping[Pair, tuple[str, str]]) -> TableCache:
         """The cache for this code, with those of other code versions removed."""
         with contextlib.suppress(FileNotFoundError):
             for entry in (out / CACHE).iterdir():
@@ -47,7 +47,7 @@ class TableCache:
         """Put every kept table whose .po has not changed into the site's catalogs; returns how many."""
         loaded = 0
         for pair in self.files:
-            entry = self.folder / self._name(site, pair)
+            entry = self.folder / self._name(pair)
             try:
                 table = MessageTable(**pickle.loads(entry.read_bytes()))
             except FileNotFoundError:
@@ -64,15 +64,15 @@ class TableCache:
         and remove the entries of catalogs that changed; returns how many were written."""
         self.folder.mkdir(parents=True, exist_ok=True)
         present = set(os.listdir(self.folder))
-        wanted = {self._name(site, pair): pair for pair in self.files}
+        wanted = {self._name(pair): pair for pair in self.files}
         troubled = {problem.split(":", 1)[0] for problem in site.catalogs.problems}
         written = 0
         for name, pair in wanted.items():
             if name in present:
                 continue
-            path = self._path(site, pair)
+            path, digest = self.files[pair]
             table = site.catalogs.table(*pair)
-            if table.plural or str(path) in troubled or file_digest(path) != self.files[pair]:
+            if table.plural or path in troubled or file_digest(path) != digest:
                 continue  # a plural function to call, a broken file, or bytes changed since the build began
             fields = {f.name: getattr(table, f.name) for f in dataclasses.fields(table) if f.name not in UNPICKLED}
             temporary = self.folder / f".{secrets.token_hex(8)}"
@@ -83,13 +83,10 @@ class TableCache:
             (self.folder / stale).unlink(missing_ok=True)
         return written
 
-    def _path(self, site: Site, pair: Pair) -> Path:
-        language = site.language(pair[0])
-        return page_catalog_path(site.settings.locales_dir, language.catalog_name if language else "", pair[1])
-
-    def _name(self, site: Site, pair: Pair) -> str:
+    def _name(self, pair: Pair) -> str:
         """The entry of a catalog at its current bytes (its path too: a table names its file in messages)."""
-        return hashlib.sha256(f"{self._path(site, pair)}\0{self.files[pair]}".encode()).hexdigest()[:32]
+        path, digest = self.files[pair]
+        return hashlib.sha256(f"{path}\0{digest}".encode()).hexdigest()[:32]
 
 
 def _given(table: MessageTable) -> Callable[[], MessageTable]:
