@@ -178,6 +178,8 @@ class InputDigests:
         self._paths = {page.key: Path(page.path) for page in site.every_page()}
         self._files: dict[str, str] = {}
         self._catalogs: dict[Pair, str] = {}  # the path of each page catalog
+        self._review_files: dict[str, str] = {}  # language code -> digest of its reviews.toml
+        self._templates: dict[str, str] = {}  # page key -> digest of its template (.pot)
         self._catalog_folders: dict[str, str] = {}  # language code -> its page catalogs' path, KEY for the key
         self._known: dict[Input, str] = {}
         self._universe: list[Input] | None = None
@@ -232,7 +234,9 @@ class InputDigests:
             return self.file(catalog_path(site.settings.locales_dir, language.catalog_name, INTERFACE))
         if kind == "catalog":
             key = item[2]
-            template = self.file(page_template_path(site.settings.locales_dir, key))
+            template = self._templates.get(key) or self._templates.setdefault(
+                key, self.file(page_template_path(site.settings.locales_dir, key))
+            )
             if language.is_pseudo:  # made from the page's English, not from a file
                 return _sha(self(("page", key)).encode(), template.encode())
             catalog = self.file(self.catalog_path(language.code, key))
@@ -253,8 +257,12 @@ class InputDigests:
 
     def review_file(self, code: str) -> str:
         """The digest of a language's reviews.toml."""
-        language = self.site.language(code)
-        return self.file(reviews_path(self.site.settings.locales_dir, language.catalog_name)) if language else ""
+        found = self._review_files.get(code)
+        if found is None:
+            language = self.site.language(code)
+            path = reviews_path(self.site.settings.locales_dir, language.catalog_name) if language else None
+            found = self._review_files[code] = self.file(path) if path else ""
+        return found
 
     def _published(self, code: str, key: str) -> bool:
         found = self.decisions.get((code, key))
