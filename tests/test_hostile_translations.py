@@ -124,7 +124,7 @@ def test_a_rejected_translation_is_logged_once_with_file_line_and_why(
 def test_the_translator_lists_the_current_rejections(site_copy: Path, make_client: Callable[..., TestClient]) -> None:
     client = french_client(site_copy, make_client, {HEADING: "Pourquoi \u202ecela"}, {SKIP: "Aller %-9s"})
     site: Site = client.app.state.holder.site  # type: ignore[attr-defined]
-    rejections = site.translator(site.language("fr")).rejections(ARTICLE)  # type: ignore[union-attr]
+    rejections = site.translator(site.language("fr")).rejections(ARTICLE)  # type: ignore[arg-type]
     assert sorted((Path(rejection.path).name, rejection.message) for rejection in rejections) == [
         (f"{ARTICLE}.po", HEADING),
         ("interface.po", SKIP),

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -162,23 +162,34 @@ def test_nginx_cuts_slow_clients_off(tmp_path: Path) -> None:
 def test_a_catalog_broken_while_serving_keeps_the_last_good_version(
     site_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The background task picks each change up (every 0.05 s here); a broken file never takes the page down."""
     po = site_copy / "locales/fr/LC_MESSAGES/interface.po"
     write_catalog(po, "fr", {"Page not found": "Page introuvable"})
     settings = repository_settings(
         content_dir=site_copy / "content",
         templates_dir=site_copy / "templates",
         locales_dir=site_copy / "locales",
-        reload_interval=0,
+        reload_interval=0.05,
     )
+
+    def eventually(condition: Callable[[], bool]) -> bool:
+        deadline = time.monotonic() + 10
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     with running_server(settings) as base, caplog.at_level(logging.ERROR):
         assert "Page introuvable" in httpx2.get(base + "/fr/nowhere").text
         po.write_text('msgid "Page not found"\nmsgstr "Page intro\n')
+        assert eventually(lambda: any(f"{po}:2:" in record.getMessage() for record in caplog.records))
         assert "Page introuvable" in httpx2.get(base + "/fr/nowhere").text
-        assert any(f"{po}:2:" in record.getMessage() for record in caplog.records)
         po.write_bytes(b"")
+        assert eventually(lambda: any(f"{po}:1:" in record.getMessage() for record in caplog.records))
         assert "Page introuvable" in httpx2.get(base + "/fr/nowhere").text
         write_catalog(po, "fr", {"Page not found": "Cette page n'existe pas"})
-        assert "Cette page n&#39;existe pas" in httpx2.get(base + "/fr/nowhere").text
+        assert eventually(lambda: "Cette page n&#39;existe pas" in httpx2.get(base + "/fr/nowhere").text)
 
 
 def test_graceful_shutdown_finishes_requests_in_flight() -> None:
