@@ -478,6 +478,7 @@ def generate(out: Path, articles: int, languages: int, seed: int = 2026) -> list
                 pool.map(fill_language, itertools.repeat(out / "locales"), names, [aside / name for name in names])
             )
     shutil.rmtree(aside)
+    shutil.rmtree(out / ".cache", ignore_errors=True)  # a server's first start on the library starts cold
     manifest = {"articles": articles, "languages": names, "seed": seed}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     with step("record reviews", timings):

@@ -27,7 +27,6 @@ import random
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +51,7 @@ RESULTS_END = "<!-- end of scale results -->"
 COLD_CLIENTS = 8  # clients asking for never-served pages while one client measures a hot page
 PASS_CLIENTS = 4  # concurrent clients while every page is requested once (the server has one worker)
 SAMPLE = 2000  # URLs re-requested at random to estimate the response store's hit rate
+ROTATION = 200  # pages wrk turns over, as stored pages: about 6 MiB with their compressed variants
 CONTROL = 100  # never-served pages asked for one at a time: what a render costs the server
 POLL = 0.05  # seconds between looks for an edit on the running server
 
@@ -66,6 +66,10 @@ class Row:
     def line(self) -> str:
         verdict = "—" if self.met is None else ("met" if self.met else "**not met**")
         return f"| {self.what} | {self.measured} | {self.target or '—'} | {verdict} |"
+
+
+def say(what: str) -> None:
+    print(f"  {what} …", file=sys.stderr, flush=True)
 
 
 def seconds(value: float) -> str:
@@ -189,7 +193,7 @@ def request_all(server: Server, paths: Sequence[str], clients: int, timeout: flo
     lock = threading.Lock()
     queue = iter(paths)
     deadline = time.monotonic() + timeout
-    step = max(1, len(paths) // 10)
+    step = max(1000, len(paths) // 10)
 
     def work() -> None:
         nonlocal errors
@@ -243,13 +247,15 @@ def requests_made(output: str) -> int:
 # --- Edits --------------------------------------------------------------------------------------
 
 
-def edit_translation(locales_dir: Path, locale_name: str, english: str, token: str) -> Path:
-    """Change the translation of `english` in whichever catalog of the language holds it; returns that file.
+def edit_translation(locales_dir: Path, locale_name: str, slug: str, english: str, token: str) -> Path:
+    """Change the translation of `english` in the page's catalog (or whichever holds it); returns that file.
 
+    The page's own catalog (`…/<slug>.po`, one catalog per page) comes first: a title may be shared.
     Written to a temporary file and renamed over the catalog, as editors save, so a reader never sees half.
     """
     quoted = json.dumps(english, ensure_ascii=False)  # the msgid line as PO writes it, for a quick search
-    for path in sorted((locales_dir / locale_name / "LC_MESSAGES").rglob("*.po")):
+    catalogs = sorted((locales_dir / locale_name / "LC_MESSAGES").rglob("*.po"), key=lambda path: path.stem != slug)
+    for path in catalogs:
         if f"msgid {quoted}" not in path.read_text(encoding="utf-8"):
             continue
         with path.open("rb") as file:
@@ -327,18 +333,15 @@ class Options:
 def measure_server(root: Path, work: Path, manifest: Manifest, options: Options) -> tuple[list[Row], list[str]]:
     rows: list[Row] = []
     notes: list[str] = []
-    seed, language = manifest.seed, manifest.languages[0]
-    hot = f"/en/{library.article_slug(seed, 0)}"
-    rng = random.Random(seed)
+    hot = f"/en/{library.article_slug(manifest.seed, 0)}"
+    rng = random.Random(manifest.seed)
     with library_server(root, work) as server:
         what = "start-up to the first page served (GET /en/)"
+        say(what)
         try:
-            started = time.monotonic()
-            wait_for_page(server, "/en/", options.startup_timeout)
-            rows.append(within(what, time.monotonic() - started, 2, "≤ 2 s"))
+            rows.append(within(what, wait_for_page(server, "/en/", options.startup_timeout), 2, "≤ 2 s"))
         except (RuntimeError, httpx2.HTTPError) as error:
-            rows.append(failed(what, "≤ 2 s", error))
-            return rows, notes
+            return [failed(what, "≤ 2 s", error)], notes
         rss_start = rss_kib(server.process.pid)
         started = time.monotonic()
         paths = page_paths(server, options.startup_timeout)
@@ -347,84 +350,22 @@ def measure_server(root: Path, work: Path, manifest: Manifest, options: Options)
         if hot not in paths:
             raise RuntimeError(f"{hot} is not in the sitemap: was the library made by bench.library?")
         wait_for_page(server, hot, options.startup_timeout)
-
         # Pages no one asks for until the memory pass, where they are asked for one at a time: what a render costs.
         cold = [path for path in paths if path not in (hot, "/en/")]
         rng.shuffle(cold)
         control, cold = cold[:CONTROL], cold[CONTROL:]
-        what = f"hot page p99 while {COLD_CLIENTS} clients request cold pages"
-        try:
-            script = rotation_script(cold, work, "cold.lua")
-            alone = run_wrk(["-t1", "-c1", "-d5s", "--latency", "--timeout", "10s", server.base + hot], 5)
-            loaded = subprocess.Popen(
-                ["wrk", "-t1", f"-c{COLD_CLIENTS}", f"-d{options.seconds + 4}s", "--timeout", "60s", "--latency",
-                 "-s", str(script), server.base],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            try:
-                time.sleep(2)  # the cold clients are busy before the hot one starts
-                measured = run_wrk(
-                    ["-t1", "-c1", f"-d{options.seconds}s", "--latency", "--timeout", "10s", server.base + hot],
-                    options.seconds,
-                )
-                cold_output = loaded.communicate(timeout=options.seconds + 120)[0]
-            finally:
-                if loaded.poll() is None:
-                    loaded.kill()
-                    loaded.wait()
-            p99 = _percentile_ms(measured, 99)
-            cold_count = requests_made(cold_output)
-            shown = (f"{p99:.1f} ms (alone {_percentile_ms(alone, 99):.1f} ms; {requests_made(measured)} hot and "
-                     f"{cold_count} cold requests, cold p50 {_percentile_ms(cold_output, 50):.0f} ms)")  # fmt: skip
-            rows.append(Row(what, shown, "≤ 20 ms", p99 <= 20 if not math.isnan(p99) else False))
-            if cold_count > len(cold):
-                notes.append("the cold clients ran out of never-served pages: some cold requests were repeats")
-        except (RuntimeError, subprocess.SubprocessError, OSError) as error:
-            rows.append(failed(what, "≤ 20 ms", error))
-
-        what = "RSS after every page of every language was served once"
-        render_cpu = 0.0
-        try:
-            started = time.monotonic()
-            before = cpu_seconds(server.process.pid)
-            renders = request_all(server, control, 1, options.pass_timeout)
-            render_cpu = (cpu_seconds(server.process.pid) - before) / max(1, len(renders.latencies))
-            first = request_all(server, paths, PASS_CLIENTS, options.pass_timeout)
-            elapsed = time.monotonic() - started
-            rss = rss_kib(server.process.pid) / 1024
-            done = "" if first.finished else f"; stopped after {options.pass_timeout:.0f} s"
-            rate = len(first.latencies) / elapsed
-            shown = (f"{rss:.0f} MiB ({len(first.latencies)} of {len(paths)} URLs in {elapsed:.0f} s, "
-                     f"{rate:.0f}/s with {PASS_CLIENTS} clients; {first.errors} errors{done})")  # fmt: skip
-            rows.append(Row(what, shown, "< 150 MiB", rss < 150 and first.finished and not first.errors))
-        except (RuntimeError, httpx2.HTTPError, OSError) as error:
-            rows.append(failed(what, "< 150 MiB", error))
-
+        rows.append(hot_under_cold_load(server, hot, cold, work, options, notes))
+        memory, render_cpu = every_page_once(server, paths, control, options)
+        rows.append(memory)
         sample = rng.sample(paths, min(SAMPLE, len(paths)))
         what = f"response store hit rate, {len(sample)} random pages requested again"
+        say(what)
         try:
             rows.append(Row(what, hit_rate(server, hot, sample, render_cpu), "", None))
-        except (RuntimeError, httpx2.HTTPError, statistics.StatisticsError) as error:
+        except (RuntimeError, httpx2.HTTPError) as error:
             rows.append(failed(what, "", error))
-
-        rows += measure_against_ceiling(server, hot, sample, work, options)
-
-        what = "an edited .po shown by the running server"
-        try:
-            slug = library.article_slug(seed, 1)
-            url = f"/{url_code(language)}/{slug}"
-            token = f"edited {rng.randrange(10**6)}"
-            edited = edit_translation(root / "locales", language, article_title(root, slug), token)
-            written = time.monotonic()
-            with httpx2.Client(timeout=options.startup_timeout) as client:
-                while token not in client.get(server.base + url).text:
-                    if time.monotonic() - written > options.startup_timeout:
-                        raise RuntimeError(f"not shown after {options.startup_timeout:.0f} s")
-                    time.sleep(POLL)
-            shown_after = time.monotonic() - written
-            rows.append(Row(what, f"{seconds(shown_after)} ({edited.relative_to(root).as_posix()})", "", None))
-        except (RuntimeError, ValueError, httpx2.HTTPError, OSError, KeyError) as error:
-            rows.append(failed(what, "", error))
+        rows += measure_against_ceiling(server, hot, sample[:ROTATION], work, options)
+        rows.append(edit_while_serving(server, root, manifest, f"edited {rng.randrange(10**6)}", options))
         if server.process.poll() is not None:
             notes.append(f"the server exited during the run: {server.last_error()}")
     summary = re.search(r"response store at shutdown: (.*)", server.log.read_text(errors="replace"))
@@ -432,14 +373,90 @@ def measure_server(root: Path, work: Path, manifest: Manifest, options: Options)
         notes.append(f"the server's own count over the whole run, logged at shutdown: {summary.group(1)}")
     if (root / ".cache").is_dir():
         what = "start-up again, with the page cache the first start wrote"
+        say(what)
         try:
             with library_server(root, work) as again:
-                started = time.monotonic()
-                wait_for_page(again, "/en/", options.startup_timeout)
-                rows.insert(1, within(what, time.monotonic() - started, 2, "≤ 2 s"))
+                rows.insert(1, within(what, wait_for_page(again, "/en/", options.startup_timeout), 2, "≤ 2 s"))
         except (RuntimeError, httpx2.HTTPError) as error:
             rows.insert(1, failed(what, "≤ 2 s", error))
     return rows, notes
+
+
+def hot_under_cold_load(
+    server: Server, hot: str, cold: Sequence[str], work: Path, options: Options, notes: list[str]
+) -> Row:
+    """wrk with one connection on a stored page while another wrk's 8 connections ask for never-served pages."""
+    what = f"hot page p99 while {COLD_CLIENTS} clients request cold pages"
+    say(what)
+    try:
+        script = rotation_script(cold, work, "cold.lua")
+        alone = run_wrk(["-t1", "-c1", "-d5s", "--latency", "--timeout", "10s", server.base + hot], 5)
+        loaded = subprocess.Popen(
+            ["wrk", "-t1", f"-c{COLD_CLIENTS}", f"-d{options.seconds + 4}s", "--timeout", "60s", "--latency",
+             "-s", str(script), server.base],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            time.sleep(2)  # the cold clients are busy before the hot one starts
+            measured = run_wrk(
+                ["-t1", "-c1", f"-d{options.seconds}s", "--latency", "--timeout", "10s", server.base + hot],
+                options.seconds,
+            )
+            cold_output = loaded.communicate(timeout=options.seconds + 120)[0]
+        finally:
+            if loaded.poll() is None:
+                loaded.kill()
+                loaded.wait()
+    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+        return failed(what, "≤ 20 ms", error)
+    p99 = _percentile_ms(measured, 99)
+    cold_count = requests_made(cold_output)
+    if cold_count > len(cold):
+        notes.append("the cold clients ran out of never-served pages: some cold requests were repeats")
+    shown = (f"{p99:.1f} ms (alone {_percentile_ms(alone, 99):.1f} ms; {requests_made(measured)} hot and "
+             f"{cold_count} cold requests, cold p50 {_percentile_ms(cold_output, 50):.0f} ms)")  # fmt: skip
+    return Row(what, shown, "≤ 20 ms", p99 <= 20 if not math.isnan(p99) else False)
+
+
+def every_page_once(
+    server: Server, paths: Sequence[str], control: Sequence[str], options: Options
+) -> tuple[Row, float]:
+    """RSS once every page was asked for; and the CPU one render costs, from `control` asked for one at a time."""
+    what = "RSS after every page of every language was served once"
+    say(what)
+    try:
+        started = time.monotonic()
+        before = cpu_seconds(server.process.pid)
+        renders = request_all(server, control, 1, options.pass_timeout)
+        render_cpu = (cpu_seconds(server.process.pid) - before) / max(1, len(renders.latencies))
+        first = request_all(server, paths, PASS_CLIENTS, options.pass_timeout)
+        elapsed = time.monotonic() - started
+        rss = rss_kib(server.process.pid) / 1024
+    except (RuntimeError, httpx2.HTTPError, OSError) as error:
+        return failed(what, "< 150 MiB", error), 0.0
+    done = "" if first.finished else f"; stopped after {options.pass_timeout:.0f} s"
+    rate = len(first.latencies) / elapsed
+    shown = (f"{rss:.0f} MiB ({len(first.latencies)} of {len(paths)} URLs in {elapsed:.0f} s, "
+             f"{rate:.0f}/s with {PASS_CLIENTS} clients; {first.errors} errors{done})")  # fmt: skip
+    return Row(what, shown, "< 150 MiB", rss < 150 and first.finished and not first.errors), render_cpu
+
+
+def edit_while_serving(server: Server, root: Path, manifest: Manifest, token: str, options: Options) -> Row:
+    """Seconds from renaming an edited catalog over the old one until a served page shows the edit."""
+    what = "an edited .po shown by the running server"
+    say(what)
+    language, slug = manifest.languages[0], library.article_slug(manifest.seed, 1)
+    try:
+        edited = edit_translation(root / "locales", language, slug, article_title(root, slug), token)
+        written = time.monotonic()
+        with httpx2.Client(timeout=options.startup_timeout) as client:
+            while token not in client.get(f"{server.base}/{url_code(language)}/{slug}").text:
+                if time.monotonic() - written > options.startup_timeout:
+                    raise RuntimeError(f"not shown after {options.startup_timeout:.0f} s")
+                time.sleep(POLL)
+    except (RuntimeError, ValueError, httpx2.HTTPError, OSError, KeyError) as error:
+        return failed(what, "", error)
+    return Row(what, f"{seconds(time.monotonic() - written)} ({edited.relative_to(root).as_posix()})", "", None)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -486,10 +503,17 @@ def wait_for_constant(port: int) -> None:
     raise RuntimeError("the constant-bytes app did not start")
 
 
-def measure_against_ceiling(server: Server, hot: str, sample: Sequence[str], work: Path, options: Options) -> list[Row]:
-    """Stored pages under wrk against the constant-bytes Starlette app sending the hot page's body."""
-    one, many = "one stored page / constant-bytes ceiling, under wrk", f"{len(sample)} stored pages in turn / ceiling"
+def measure_against_ceiling(server: Server, hot: str, pages: Sequence[str], work: Path, options: Options) -> list[Row]:
+    """Stored pages under wrk against the constant-bytes Starlette app sending the hot page's body.
+
+    `pages`, asked for once just before, are few enough to fit any sensible store: turning over more
+    pages than the store holds would measure renders, as least-recently-used eviction then drops each
+    page just before it is asked for again.
+    """
+    one, many = "one stored page / constant-bytes ceiling, under wrk", f"{len(pages)} stored pages in turn / ceiling"
+    say("stored pages against the constant-bytes ceiling")
     try:
+        request_all(server, pages, 1, options.pass_timeout)
         body = work / "hot-page.html"
         body.write_bytes(httpx2.get(server.base + hot, timeout=60).content)
         constant_port = free_port()
@@ -497,7 +521,7 @@ def measure_against_ceiling(server: Server, hot: str, sample: Sequence[str], wor
             wait_for_constant(constant_port)
             ceiling = wrk(f"http://127.0.0.1:{constant_port}{hot}", options.seconds)
         hot_load = wrk(server.base + hot, options.seconds)
-        turns = wrk(server.base, options.seconds, script=rotation_script(sample, work, "stored.lua"))
+        turns = wrk(server.base, options.seconds, script=rotation_script(pages, work, "stored.lua"))
     except (RuntimeError, subprocess.SubprocessError, httpx2.HTTPError, OSError) as error:
         return [failed(one, "≥ 0.90", error), failed(many, "≥ 0.90", error)]
     return [ratio_row(one, hot_load, ceiling), ratio_row(many, turns, ceiling)]
@@ -515,19 +539,22 @@ def measure_build(root: Path, work: Path, manifest: Manifest, options: Options) 
     seed, language = manifest.seed, manifest.languages[0]
     first, fresh = work / "build", work / "build-fresh"
     what = "`build` of the whole library"
+    say(what)
     try:
         rows.append(within(what, server_command(["build", str(first)], root, options.build_timeout), 600, "≤ 10 min"))
     except RuntimeError as error:
         return [failed(what, "≤ 10 min", error)]
     what = f"second `build` after editing one article's catalog ({language})"
+    say(what)
     try:
         slug = library.article_slug(seed, 2)
-        edit_translation(root / "locales", language, article_title(root, slug), "edited for the build")
+        edit_translation(root / "locales", language, slug, article_title(root, slug), "edited for the build")
         took = server_command(["build", str(first)], root, options.build_timeout)
         rows.append(within(what, took, 30, "≤ 30 s"))
     except RuntimeError as error:
         return [*rows, failed(what, "≤ 30 s", error)]
     what = "second build's output = a fresh full build's"
+    say(what)
     try:
         server_command(["build", str(fresh)], root, options.build_timeout)
         count, different = compare_trees(first, fresh)
@@ -566,6 +593,7 @@ def measure_update(root: Path, manifest: Manifest, options: Options) -> list[Row
     else:
         steps.append(("full extraction: `update` after deleting every .pot", "≤ 60 s", 60, delete_templates, []))
     for what, target, limit, prepare, extra in steps:
+        say(what)
         try:
             prepare()
             rows.append(within(what, server_command(["update", *extra], root, options.update_timeout), limit, target))
@@ -643,11 +671,12 @@ def main(argv: Sequence[str]) -> int:
         started = time.monotonic()
         if args.library:
             print(f"copying {args.library} …", file=sys.stderr, flush=True)
-            shutil.copytree(args.library, root)
+            shutil.copytree(args.library, root, ignore=shutil.ignore_patterns(".cache"))  # a cold first start
             made = [f"library: a copy of {args.library}"]
         else:
             print(f"generating {args.articles} articles in {args.languages} languages …", file=sys.stderr, flush=True)
-            made = library.generate(root, args.articles, args.languages, args.seed)
+            made = [line.replace(str(root), "a temporary folder") for line in library.generate(
+                root, args.articles, args.languages, args.seed)]  # fmt: skip
         manifest = Manifest.read(root)
         notes += [*made, f"library ready in {time.monotonic() - started:.0f} s"]
         if "server" in steps:
