@@ -27,16 +27,16 @@ from ..render.responses import (
     not_found_response,
     page_response,
     robots_response,
-    sitemap_responses,
+    sitemap_response,
     status_response,
 )
-from ..render.sitemap import part_path
+from ..render.sitemap import page_groups, part_count, part_path
 from ..render.stored import Rendered
 from .manifest import Decision, Job, JobRecord, Output, Pair
 from .table_cache import TableCache
 
 VARIANTS = (("br", ".br"), ("gzip", ".gz"))  # content-coding -> suffix of the file beside the identity body
-WHOLE_SITE = ("status", "sitemaps")  # jobs that read every catalog or every page's publication
+WHOLE_SITE = ("status", "sitemap")  # jobs that read a language's every catalog, or many pages' publication
 TASKS_PER_WORKER = 8  # page jobs are cut into at least this many tasks per worker, so that all finish together
 MAX_BATCH = 200  # jobs per task at most: a few seconds of work, then the worker reports back
 # A whole-site job (a status page: every catalog, thousands of rows) costs about as much as this many pages.
@@ -74,7 +74,8 @@ def list_jobs(site: Site, assets: Mapping[str, Asset]) -> list[Job]:
     """Every job of the export; a page's languages come together, as they read the same catalogs."""
     languages = export_languages(site)
     found: list[Job] = [("status", language.code) for language in languages]
-    found.append(("sitemaps",))
+    parts = part_count(site)
+    found += [("sitemap",), *(("sitemap", str(number)) for number in range(1, parts + 1) if parts > 1)]
     found += [("page", language.code, page.key) for page in site.every_page() for language in languages]
     found += [("not-found", language.code) for language in languages]
     found += [("not-found",), ("robots",), *(("asset", name) for name in assets), ("favicon",)]
@@ -84,14 +85,16 @@ def list_jobs(site: Site, assets: Mapping[str, Asset]) -> list[Job]:
 def describe(job: Job) -> str:
     """A job in words, for an error message.
 
-    >>> describe(("page", "fr", "topics/back-ache")), describe(("status", "de")), describe(("sitemaps",))
-    ('the page topics/back-ache in fr', 'the status page in de', 'the sitemaps')
+    >>> describe(("page", "fr", "topics/back-ache")), describe(("status", "de")), describe(("sitemap", "2"))
+    ('the page topics/back-ache in fr', 'the status page in de', 'part 2 of the sitemap')
     """
     if job[0] == "page":
         return f"the page {job[2]} in {job[1]}"
     if job[0] in ("status", "not-found") and len(job) > 1:
         return f"the {job[0]} page in {job[1]}"
-    return {"sitemaps": "the sitemaps", "not-found": "the 404 page", "robots": "robots.txt"}.get(job[0], " ".join(job))
+    if job[0] == "sitemap":
+        return f"part {job[1]} of the sitemap" if len(job) > 1 else "the sitemap"
+    return {"not-found": "the 404 page", "robots": "robots.txt"}.get(job[0], " ".join(job))
 
 
 def decide(site: Site, page: Page, language: Language) -> Decision:
@@ -139,10 +142,16 @@ def render_job(site: Site, assets: Mapping[str, Asset], job: Job) -> Outcome:
             return Outcome([], frozenset())
         response = not_found_response(site, language)
         return Outcome([(f"/{language.url_code}/404.html" if len(job) > 1 else "/404.html", response)], response.inputs)
-    if kind == "sitemaps":
-        sitemap, *parts = sitemap_responses(site)
-        exported = [("/sitemap.xml", sitemap), *((part_path(n), part) for n, part in enumerate(parts, start=1))]
-        return Outcome(exported, sitemap.inputs | {("pages",)})
+    if kind == "sitemap":
+        number = int(job[1]) if len(job) > 1 else 0
+        sitemap = sitemap_response(site, number)
+        if sitemap is None:  # fewer parts since the build began: the next build sees it
+            return Outcome([], frozenset({("pages",)}))
+        # Which pages a part lists, and their dates, come from the page list, read without recording.
+        groups = page_groups(site)
+        shown = groups[number - 1] if number else groups[0] if len(groups) == 1 else []
+        inputs = sitemap.inputs | {("pages",)} | {("page", page.key) for page in shown}
+        return Outcome([(part_path(number) if number else "/sitemap.xml", sitemap)], inputs)
     if kind == "robots":
         return Outcome([("/robots.txt", robots_response(site))], frozenset())
     if kind == "asset":

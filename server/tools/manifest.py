@@ -183,6 +183,7 @@ class InputDigests:
         self._catalog_folders: dict[str, str] = {}  # language code -> its page catalogs' path, KEY for the key
         self._known: dict[Input, str] = {}
         self._universe: list[Input] | None = None
+        self._prefixes: dict[Input, list[Input]] | None = None
 
     def snapshot(self) -> None:
         """Compute every input read from a file now, before anything renders: a file edited during the build
@@ -192,6 +193,15 @@ class InputDigests:
         for item in self.universe():
             if item[0] != "published":
                 self(item)
+
+    def _beginning(self, prefix: Input) -> list[Input]:
+        """The full-length inputs that begin with `prefix`: ("catalog", "de") stands for German's every catalog."""
+        if self._prefixes is None:
+            self._prefixes = {}
+            for item in self.universe():
+                for end in range(1, len(item)):
+                    self._prefixes.setdefault(item[:end], []).append(item)
+        return self._prefixes.get(prefix, [])
 
     def universe(self) -> list[Input]:
         """Every full-length input of the site, in a stable order."""
@@ -221,7 +231,7 @@ class InputDigests:
         if item == UNSURE or kind not in FULL_LENGTH:  # a kind this code does not know: redo what read it
             return "to be redone " + secrets.token_hex(8)
         if len(item) < FULL_LENGTH[kind]:
-            return _sha(*(self(full).encode() for full in self.universe() if full[: len(item)] == item))
+            return _sha(*(self(full).encode() for full in self._beginning(item)))
         site = self.site
         if item == ("pages",):
             return _sha("\n".join(sorted(self._paths)).encode())

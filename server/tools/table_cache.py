@@ -60,8 +60,8 @@ class TableCache:
         return loaded
 
     def keep(self, site: Site) -> int:
-        """Write the tables that are not kept yet (all are parsed once whole-site pages are rendered),
-        and remove the entries of catalogs that changed; returns how many were written."""
+        """Write the tables parsed here that are not kept yet (the status pages parse every catalog of
+        their languages), and remove the entries of catalogs that changed; returns how many were written."""
         self.folder.mkdir(parents=True, exist_ok=True)
         present = set(os.listdir(self.folder))
         wanted = {self._name(pair): pair for pair in self.files}
@@ -71,8 +71,8 @@ class TableCache:
             if name in present:
                 continue
             path, digest = self.files[pair]
-            table = site.catalogs.table(*pair)
-            if table.plural or path in troubled or file_digest(path) != digest:
+            table = _parsed(site, pair)
+            if table is None or table.plural or path in troubled or file_digest(path) != digest:
                 continue  # a plural function to call, a broken file, or bytes changed since the build began
             fields = {f.name: getattr(table, f.name) for f in dataclasses.fields(table) if f.name not in UNPICKLED}
             temporary = self.folder / f".{secrets.token_hex(8)}"
@@ -91,3 +91,20 @@ class TableCache:
 
 def _given(table: MessageTable) -> Callable[[], MessageTable]:
     return lambda: table
+
+
+class _NotParsed(Exception):
+    """Raised instead of parsing: asked only for the tables parsed already."""
+
+
+def _not_parsed() -> MessageTable:
+    raise _NotParsed
+
+
+def _parsed(site: Site, pair: Pair) -> MessageTable | None:
+    """The table of a page catalog if this process has parsed it, without parsing it."""
+    try:
+        found = site.catalogs.cached(("table", *pair), _not_parsed)
+    except _NotParsed:
+        return None
+    return found if isinstance(found, MessageTable) else None
