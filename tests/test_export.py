@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ from server.core.inputs import affected
 from server.core.settings import Settings
 from server.render.responses import page_response
 from server.tools.cli import main
-from server.tools.export import PUBLIC, BuildError, build
+from server.tools.export import LOCK, PUBLIC, BuildError, build
 from server.tools.export_jobs import file_for
 from server.tools.manifest import MANIFEST, Manifest
 from server.tools.table_cache import CACHE
@@ -186,7 +187,7 @@ def test_an_incremental_build_is_byte_identical_to_a_fresh_full_build(repo_copy:
     assert after.keys() == tree(fresh / PUBLIC).keys()  # no file left over, none missing
     assert after == tree(fresh / PUBLIC)
     assert tree(out / "nginx") == tree(fresh / "nginx")
-    assert sorted(path.name for path in out.iterdir()) == [CACHE, MANIFEST, "nginx", PUBLIC]  # nothing half-done left
+    assert sorted(path.name for path in out.iterdir()) == [CACHE, LOCK, MANIFEST, "nginx", PUBLIC]  # none half-done
 
 
 def test_an_edited_catalog_renders_again_exactly_what_shows_it(repo_copy: Path) -> None:
@@ -316,6 +317,33 @@ def test_kept_catalogs_serve_only_while_their_file_is_unchanged(repo_copy: Path)
     kept_now = sorted((out / CACHE).glob("*/*"))
     assert len(set(kept_now) - set(kept)) == 1  # the edited catalog's, whose old entry is gone
     assert not [entry for entry in kept_now if entry.read_bytes() == b"damaged"]  # dropped, or kept anew if read
+
+
+def test_a_failed_full_build_leaves_the_previous_export(repo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = repo_copy / "out"
+    build(settings(repo_copy), out, workers=1)
+    before = tree(out / PUBLIC)
+    touch_template(repo_copy)  # everything is rendered again, beside the export
+
+    def fail(site: Any, language: Any, page: Any) -> Any:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("server.tools.export_jobs.page_response", fail)
+    with pytest.raises(BuildError, match=f"could not be exported .*; {re.escape(str(out / PUBLIC))} is as it was$"):
+        build(settings(repo_copy), out, workers=1)
+    assert tree(out / PUBLIC) == before
+    assert sorted(path.name for path in out.iterdir()) == [CACHE, LOCK, MANIFEST, "nginx", PUBLIC]
+
+
+def test_one_build_at_a_time_writes_an_export(repo_copy: Path) -> None:
+    out = repo_copy / "out"
+    out.mkdir()
+    with (out / LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as another build would
+        with pytest.raises(BuildError, match="another build is writing to"):
+            build(settings(repo_copy), out, workers=1)
+    assert not (out / PUBLIC).exists()
+    assert build(settings(repo_copy), out, workers=1).full
 
 
 def test_the_command_prints_one_line_and_an_error_in_one_sentence(repo_copy: Path, capsys: Any) -> None:

@@ -10,12 +10,13 @@ manifest, the whole export is written beside the previous one and takes its plac
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import secrets
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -46,6 +47,7 @@ NGINX = "nginx"  # generated nginx includes inside OUT/
 FRESH = "public.new"  # a full build is written here, then renamed to public/
 REPLACED = "public.old"  # the previous public/ while the fresh one takes its place
 SCRATCH = ".build-scratch"  # files being written, renamed into public/ once whole: on the same file system
+LOCK = ".build-lock"  # held by the build writing to OUT/
 # Every catalog of a large library stays parsed (a few kB each): the server's bound would parse them again and again.
 BUILD_CATALOG_CACHE = 1_000_000
 
@@ -77,13 +79,28 @@ def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summa
     is then as it was, or holds some files already brought up to date, each one whole.
     """
     started = time.monotonic()
-    workers = workers or os.cpu_count() or 1
+    out.mkdir(parents=True, exist_ok=True)
+    with _only_build(out):
+        return _build(settings, out, workers or os.cpu_count() or 1, started)
+
+
+@contextlib.contextmanager
+def _only_build(out: Path) -> Iterator[None]:
+    """Hold OUT/.build-lock while building: two builds writing one export would each undo the other's work."""
+    with (out / LOCK).open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing to {out}; try again once it has finished") from None
+        yield  # the lock goes with the file's closing
+
+
+def _build(settings: Settings, out: Path, workers: int, started: float) -> Summary:
     # For readers: reviewed pages only. Every catalog, once parsed, stays parsed for the whole build.
     settings = replace(settings, review_mode=False, catalog_cache=max(settings.catalog_cache, BUILD_CATALOG_CACHE))
     assets = load_assets()
     site = Site.load(settings, static_urls=static_urls(assets))
     everything = everything_digest(site)
-    out.mkdir(parents=True, exist_ok=True)
     _tidy(out)
     public = out / PUBLIC
     previous = Manifest.load(out)
@@ -111,6 +128,8 @@ def build(settings: Settings, out: Path, *, workers: int | None = None) -> Summa
         known = {pair: decision.published for pair, decision in decisions.items()}
         done = run_tasks(tasks, workers, site, assets, known, tables)
     except BuildError as error:
+        if full:
+            shutil.rmtree(root, ignore_errors=True)
         kept = "is as it was" if full else "holds only whole files, and the next build redoes the rest"
         raise BuildError(f"{error}; {public} {kept}") from None
     manifest = _manifest(previous, wanted, done, decisions, digests, export_languages(site))
