@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -40,6 +40,9 @@ class Block:
     page: str = ""  # the key of the page it belongs to (`key_for`): which catalog translates it
     links: tuple[str, ...] = ()  # the targets of its links ("page:terms"), found when it was parsed
 
+    def __reduce__(self) -> tuple[type[Block], tuple[object, ...]]:
+        return _reduced(self)
+
     @property
     def comments(self) -> tuple[str, ...]:
         """What the catalog tells translators about it: where it is and what it is, then the author's notes.
@@ -56,6 +59,9 @@ class Block:
 class ItemList:
     ordered: bool
     items: tuple[Block, ...]
+
+    def __reduce__(self) -> tuple[type[ItemList], tuple[object, ...]]:
+        return _reduced(self)
 
 
 Node = Block | ItemList
@@ -76,6 +82,9 @@ class Page:
     # What its catalogs and review records are named after (`key_for`); one string, shared by its blocks
     # and by every input recorded for it (inputs.py)
     key: str = ""
+
+    def __reduce__(self) -> tuple[type[Page], tuple[object, ...]]:
+        return _reduced(self)
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -127,6 +136,16 @@ def directive(html: str) -> str | None:
     if len(text) < len(opener) + len(closer) or not (text.startswith(opener) and text.endswith(closer)):
         return None
     return text[len(opener) : -len(closer)].strip()
+
+
+T = TypeVar("T", Block, ItemList, Page)
+_FIELDS = {kind: tuple(item.name for item in fields(kind)) for kind in (Block, ItemList, Page)}
+
+
+def _reduced(value: T) -> tuple[type[T], tuple[object, ...]]:
+    """Pickled as its constructor and fields: the page cache loads thousands of pages several times
+    faster than through the generic state of slotted dataclasses (which looks the fields up per object)."""
+    return type(value), tuple(getattr(value, name) for name in _FIELDS[type(value)])
 
 
 def make_markdown() -> MarkdownIt:
