@@ -1,4 +1,4 @@
-"""The export's jobs (a page in a language, a status page, the sitemaps…), and the processes that do them.
+"""The export's jobs (a page in a language, a status page, a sitemap part…), and the processes that do them.
 
 A job renders its responses, records what it read (core/inputs.py), and writes its files itself:
 worker processes send back only the record, never the bytes.

@@ -36,7 +36,7 @@ SERVER_ONLY_SETTINGS = ("reload", "reload_interval", "debug", "cache_dir", "stor
 INTERFACE = "interface"  # the catalog domain of templates' strings (catalogs.DOMAINS)
 ABSENT = b"\0absent"  # what a missing file hashes as: distinct from every file's bytes, empty ones included
 
-Job = tuple[str, ...]  # ("page", code, key), ("status", code), ("sitemaps",)… (see export.jobs)
+Job = tuple[str, ...]  # ("page", code, key), ("status", code), ("sitemap", part)… (export_jobs.list_jobs)
 # Recorded among a job's inputs while it is being redone, with a digest no input ever has: a build
 # interrupted then leaves the job to be redone by the next, even if its inputs changed back meanwhile.
 UNSURE: Input = ("unsure",)
