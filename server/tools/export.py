@@ -39,7 +39,19 @@ from .export_jobs import (
     run_tasks,
     static_urls,
 )
-from .manifest import MANIFEST, Decision, InputDigests, Job, JobRecord, Manifest, Pair, code_digest, everything_digest
+from .manifest import (
+    MANIFEST,
+    Decision,
+    InputDigests,
+    Job,
+    JobRecord,
+    Manifest,
+    Pair,
+    clear_unsure,
+    code_digest,
+    everything_digest,
+    mark_unsure,
+)
 from .table_cache import TableCache
 
 PUBLIC = "public"  # the web root inside OUT/
@@ -119,8 +131,8 @@ def _build(settings: Settings, out: Path, workers: int, started: float) -> Summa
         stale = _stale(previous, wanted, digests, public)
         gone = previous.jobs.keys() - set(wanted)
         removed = remove_outputs(public, [output for job in gone for output in previous.jobs[job].outputs])
-        if stale or gone:
-            previous.unsure(stale, forget=gone).save(out)  # stopped from here on, the next build redoes them
+        if stale:
+            mark_unsure(out, stale)  # stopped from here on, the next build redoes them
         scratch.mkdir()
     try:
         tables = TableCache.open(out, code_digest(), digests.catalog_files())
@@ -145,6 +157,7 @@ def _build(settings: Settings, out: Path, workers: int, started: float) -> Summa
         root.rename(public)
     if manifest != previous:
         manifest.save(out)
+    clear_unsure(out)
     _tidy(out)
     return Summary(
         exported=sum(len(record.outputs) for record in manifest.jobs.values()),
@@ -230,7 +243,7 @@ def _tidy(out: Path) -> None:
         (out / REPLACED).rename(out / PUBLIC)  # stopped between the two renames of a full build
     for leftover in (SCRATCH, FRESH, REPLACED):
         shutil.rmtree(out / leftover, ignore_errors=True)
-    for temporary in out.glob(".manifest-*"):
+    for temporary in (*out.glob(".manifest-*"), *out.glob(".unsure-*")):
         temporary.unlink(missing_ok=True)
 
 

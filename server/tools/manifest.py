@@ -28,6 +28,7 @@ from ..core.reviews import reviews_path
 from ..core.site import Site
 
 MANIFEST = ".build-manifest.json"  # in OUT/, beside public/: never served
+UNSURE_FILE = ".build-unsure.json"  # the jobs a build is redoing, until it has written the manifest
 FORMAT = 1  # bumped when the manifest's layout or meaning changes: an older one then means a full build
 # Libraries whose version can change the bytes of an export: rendering, Markdown, compression.
 OUTPUT_LIBRARIES = ("babel", "jinja2", "markupsafe", "markdown-it-py", "brotli", "starlette")
@@ -90,15 +91,19 @@ class Manifest:
             digests = {inputs[index]: digest for index, (_item, digest) in enumerate(data["inputs"])}
             jobs = {
                 tuple(job): JobRecord(
-                    frozenset(inputs[index] for index in indexes),
+                    frozenset(map(inputs.__getitem__, indexes)),
                     tuple(Output(url, digest, compressed) for url, digest, compressed in outputs),
                 )
                 for job, indexes, outputs in data["jobs"]
             }
             decisions = {
-                (code, key): Decision(published, frozenset(inputs[index] for index in indexes))
+                (code, key): Decision(published, frozenset(map(inputs.__getitem__, indexes)))
                 for code, key, published, indexes in data["decisions"]
             }
+            unsure = {tuple(job) for job in _unsure_jobs(out)} & jobs.keys()
+            if unsure:
+                jobs = {job: _unsure(record) if job in unsure else record for job, record in jobs.items()}
+                digests[UNSURE] = "unsure"
             return cls(data["everything"], digests, jobs, decisions, data["review_files"])
         except FileNotFoundError:
             return None
@@ -117,13 +122,13 @@ class Manifest:
             "jobs": [
                 [
                     list(job),
-                    sorted(index[item] for item in record.inputs),
+                    list(map(index.__getitem__, record.inputs)),
                     [[output.url, output.digest, output.compressed] for output in record.outputs],
                 ]
                 for job, record in sorted(self.jobs.items())
             ],
             "decisions": [
-                [code, key, decision.published, sorted(index[item] for item in decision.inputs)]
+                [code, key, decision.published, list(map(index.__getitem__, decision.inputs))]
                 for (code, key), decision in sorted(self.decisions.items())
             ],
             "review_files": dict(self.review_files),
@@ -132,11 +137,27 @@ class Manifest:
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, out / MANIFEST)
 
-    def unsure(self, redone: Iterable[Job], forget: Iterable[Job] = ()) -> Manifest:
-        """The manifest while `redone` are being redone (their files may be old or new) and `forget` are gone."""
-        redo, gone = set(redone), set(forget)
-        jobs = {job: _unsure(record) if job in redo else record for job, record in self.jobs.items() if job not in gone}
-        return dataclasses.replace(self, digests={**self.digests, UNSURE: "unsure"}, jobs=jobs)
+
+def mark_unsure(out: Path, jobs: Iterable[Job]) -> None:
+    """Note, before redoing these jobs, that their files may be old or new: until the manifest is written
+    again, loading it marks them to be redone, whatever their inputs are then."""
+    temporary = out / f".unsure-{secrets.token_hex(6)}"
+    temporary.write_text(json.dumps([list(job) for job in jobs]), encoding="utf-8")
+    os.replace(temporary, out / UNSURE_FILE)
+
+
+def clear_unsure(out: Path) -> None:
+    (out / UNSURE_FILE).unlink(missing_ok=True)
+
+
+def _unsure_jobs(out: Path) -> list[list[str]]:
+    try:
+        found = json.loads((out / UNSURE_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    if not isinstance(found, list):
+        raise ValueError(f"{out / UNSURE_FILE} is not a list of jobs")
+    return found
 
 
 def _unsure(record: JobRecord) -> JobRecord:
