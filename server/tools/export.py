@@ -30,6 +30,7 @@ from ..render.assets import Asset, load_assets
 from .export_jobs import (
     BuildError,
     Done,
+    decide,
     export_languages,
     is_present,
     list_jobs,
@@ -169,15 +170,19 @@ def _build(settings: Settings, out: Path, workers: int, started: float) -> Summa
 
 
 def _decisions(site: Site, previous: Manifest, digests: InputDigests) -> dict[Pair, Decision]:
-    """Whether each page is published in each language, as recorded, where nothing that decided it changed.
-
-    The others are left to the jobs: a page's own jobs decide it (they are redone, as their inputs
-    include the decision), sparing this process the catalogs and review records it is decided from.
-    """
+    """Whether each page is published in each language: as recorded, unless what decided it changed."""
     changed = {item for item, digest in previous.digests.items() if item[0] != "published" and digests(item) != digest}
-    kept = {pair: recorded for pair, recorded in previous.decisions.items() if recorded.inputs.isdisjoint(changed)}
-    digests.decisions.update((pair, decision.published) for pair, decision in kept.items())
-    return kept
+    decisions = {}
+    for language in export_languages(site):
+        for page in site.every_page():
+            pair = (language.code, page.key)
+            recorded = previous.decisions.get(pair)
+            if recorded is not None and recorded.inputs.isdisjoint(changed):
+                decisions[pair] = recorded
+            else:
+                decisions[pair] = decide(site, page, language)
+            digests.decisions[pair] = decisions[pair].published
+    return decisions
 
 
 def _stale(previous: Manifest, wanted: list[Job], digests: InputDigests, public: Path) -> list[Job]:
@@ -215,7 +220,7 @@ def _manifest(
         jobs[finished.job] = finished.record
         if finished.decision is not None:
             made[(finished.job[1], finished.job[2])] = finished.decision
-    digests.settle({pair: decision.published for pair, decision in made.items()})
+    digests.decisions.update((pair, decision.published) for pair, decision in made.items())
     inputs = {item for record in jobs.values() for item in record.inputs}
     inputs |= {item for decision in made.values() for item in decision.inputs}
     review_files = {language.code: digests.review_file(language.code) for language in languages}

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from ..core.catalogs import catalog_path, page_catalog_path, page_template_path, template_path
 from ..core.inputs import FULL_LENGTH, Input
-from ..core.languages import Language
 from ..core.reviews import reviews_path
 from ..core.site import Site
 
@@ -188,8 +187,7 @@ class InputDigests:
     `("page", key)`: the page's Markdown; `("catalog", code, key)`: the page's .po in that language
     and its template .pot; `("review", code, key)`: the page's latest review record;
     `("interface", code)`: the language's interface.po; `("pages",)`: which pages exist;
-    `("published", code, key)`: the decision, from `decisions`, or else undecided until the jobs
-    that show it have run (which they then must: its digest matches nothing recorded). A shorter
+    `("published", code, key)`: the decision, from `decisions` or else decided now. A shorter
     input (`("catalog",)`) stands for every input it begins: its digest covers all of theirs.
     """
 
@@ -198,7 +196,6 @@ class InputDigests:
         self.site = site
         self.previous = previous
         self.decisions: dict[Pair, bool] = {}  # known publication, by (language, page key)
-        self._settled = False  # whether the jobs have run (see settle)
         self._paths = {page.key: Path(page.path) for page in site.every_page()}
         self._files: dict[str, str] = {}
         self._catalogs: dict[Pair, str] = {}  # the path of each page catalog
@@ -276,10 +273,7 @@ class InputDigests:
             catalog = self.file(self.catalog_path(language.code, key))
             return _sha(catalog.encode(), template.encode())
         if kind == "published":
-            published = self._published(language, item[2])
-            if published is None:  # to be decided by the jobs that show it: those recording it are redone
-                return "undecided " + secrets.token_hex(8)
-            return "published" if published else "not published"
+            return "published" if self._published(language.code, item[2]) else "not published"
         if kind == "review":
             previous = self.previous
             if previous is not None and item in previous.digests:
@@ -301,22 +295,14 @@ class InputDigests:
             found = self._review_files[code] = self.file(path) if path else ""
         return found
 
-    def _published(self, language: Language, key: str) -> bool | None:
-        """Whether a page is published in a language, if known. A page that does not exist is not; a
-        pseudo-language's is decided here (cheaply), and once the jobs have run, any other still unknown."""
-        found = self.decisions.get((language.code, key))
+    def _published(self, code: str, key: str) -> bool:
+        found = self.decisions.get((code, key))
         if found is None:
-            page = self.site.page_by_key(key)
-            if page is None or language.is_pseudo or self._settled:
-                found = page is not None and self.site.is_published(page, language)
-                self.decisions[(language.code, key)] = found
+            language, page = self.site.language(code), self.site.page_by_key(key)
+            found = self.decisions[(code, key)] = (
+                language is not None and page is not None and self.site.is_published(page, language)
+            )
         return found
-
-    def settle(self, decisions: Mapping[Pair, bool]) -> None:
-        """Take the publication decided while the jobs ran: digests of publication are computed anew."""
-        self.decisions.update(decisions)
-        self._settled = True
-        self._known = {item: digest for item, digest in self._known.items() if item[0] != "published"}
 
     def catalog_path(self, code: str, key: str) -> str:
         """The path of a page's catalog in a language (of a language the site has)."""
