@@ -307,7 +307,8 @@ def test_kept_catalogs_serve_only_while_their_file_is_unchanged(repo_copy: Path)
     out, fresh = repo_copy / "out", repo_copy / "fresh"
     build(settings(repo_copy), out, workers=1)
     kept = sorted((out / CACHE).glob("*/*"))
-    assert len(kept) == len(list((repo_copy / "locales").glob("*/LC_MESSAGES/content/**/*.po")))
+    catalogs = list((repo_copy / "locales").glob("*/LC_MESSAGES/content/**/*.po"))
+    assert len(kept) == len(catalogs) + len(list((repo_copy / "locales" / "content").rglob("*.pot")))
     for entry in kept[::2]:
         entry.write_bytes(b"damaged")  # read as missing: that catalog is parsed again
     edit_translation(repo_copy)

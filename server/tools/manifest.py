@@ -318,16 +318,20 @@ class InputDigests:
             found = self._catalogs[(code, key)] = folder.replace(KEY, key)
         return found
 
-    def catalog_files(self) -> dict[Pair, tuple[str, str]]:
-        """(path, digest) of each page catalog there is, by (language, page key)."""
-        found = {}
+    def catalog_files(self) -> dict[tuple[str, ...], tuple[str, str]]:
+        """(path, digest) of each page catalog and template there is, named as the site's catalogs name them:
+        ("table", language, page key) and ("template", page key)."""
+        found: dict[tuple[str, ...], tuple[str, str]] = {}
+        for key in self._paths:
+            path = str(page_template_path(self.site.settings.locales_dir, key))
+            if self.file(path) != ABSENT_DIGEST:
+                found[("template", key)] = (path, self.file(path))
         for language in self.site.languages:
             if language.code != self.site.source.code and not language.is_pseudo:
                 for key in self._paths:
                     path = self.catalog_path(language.code, key)
-                    digest = self.file(path)
-                    if digest != ABSENT_DIGEST:
-                        found[(language.code, key)] = (path, digest)
+                    if self.file(path) != ABSENT_DIGEST:
+                        found[("table", language.code, key)] = (path, self.file(path))
         return found
 
     def file(self, path: Path | str) -> str:

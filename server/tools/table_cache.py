@@ -1,11 +1,11 @@
-"""Parsed page catalogs kept between builds in OUT/.build-cache, each under the digest of its .po's bytes.
+"""Parsed page catalogs and templates kept between builds in OUT/.build-cache, each under the digest of its bytes.
 
-Every status page shows every catalog of every language: at 5,000 pages in 10 languages a worker
-spends minutes parsing the 50,000 .po files, and a second unpickling them. A table is kept only if
-it was read without problems and has no plural messages (page catalogs have none), so that its
-plural function, which cannot be pickled, is never called. The entries live in a folder named
-after the code, so a change to how catalogs are read starts afresh; like the page cache
-(SITE_CACHE_DIR), the folder must be writable only by the user who builds.
+A status page reads every catalog of its language and every page's template: at 5,000 pages in 10
+languages, parsing the 50,000 .po and 5,000 .pot files takes a worker minutes, unpickling them
+seconds. A table is kept only if it was read without problems and has no plural messages (page
+catalogs have none), so that its plural function, which cannot be pickled, is never called. The
+entries live in a folder named after the code, so a change to how catalogs are read starts afresh;
+like the page cache (SITE_CACHE_DIR), the folder must be writable only by the user who builds.
 """
 
 from __future__ import annotations
@@ -23,19 +23,22 @@ from pathlib import Path
 
 from ..core.catalogs import MessageTable
 from ..core.site import Site
-from .manifest import Pair, file_digest
+from .manifest import file_digest
 
 CACHE = ".build-cache"  # in OUT/, beside public/: never served
 UNPICKLED = ("plural_index", "reported")  # a function; a set of what was logged, which starts empty
 
 
+Entry = tuple[str, ...]  # as the site's catalogs name what they hold: ("table", code, key) or ("template", key)
+
+
 @dataclass(frozen=True)
 class TableCache:
     folder: Path  # OUT/.build-cache/<code digest>
-    files: Mapping[Pair, tuple[str, str]]  # (path, digest) of each page catalog when the build began
+    files: Mapping[Entry, tuple[str, str]]  # (path, digest) of each page catalog and template when the build began
 
     @classmethod
-    def open(cls, out: Path, code: str, files: Mapping[Pair, tuple[str, str]]) -> TableCache:
+    def open(cls, out: Path, code: str, files: Mapping[Entry, tuple[str, str]]) -> TableCache:
         """The cache for this code, with those of other code versions removed."""
         with contextlib.suppress(FileNotFoundError):
             for entry in (out / CACHE).iterdir():
@@ -44,67 +47,82 @@ class TableCache:
         return cls(out / CACHE / code, files)
 
     def preload(self, site: Site) -> int:
-        """Put every kept table whose .po has not changed into the site's catalogs; returns how many."""
+        """Put everything kept whose file has not changed into the site's catalogs; returns how many."""
         loaded = 0
-        for pair in self.files:
-            entry = self.folder / self._name(pair)
+        for entry in self.files:
+            kept = self.folder / self._name(entry)
             try:
-                table = MessageTable(**pickle.loads(entry.read_bytes()))
+                value = _decode(entry, pickle.loads(kept.read_bytes()))
             except FileNotFoundError:
                 continue
             except Exception:  # noqa: BLE001 - a damaged entry: parsed again, and kept anew
-                entry.unlink(missing_ok=True)
+                kept.unlink(missing_ok=True)
                 continue
-            site.catalogs.cached(("table", *pair), _given(table))
+            site.catalogs.cached(entry, _given(value))
             loaded += 1
         return loaded
 
     def keep(self, site: Site) -> int:
-        """Write the tables parsed here that are not kept yet (the status pages parse every catalog of
-        their languages), and remove the entries of catalogs that changed; returns how many were written."""
+        """Write what was parsed here and is not kept yet (the status pages parse every catalog of their
+        languages), and remove the entries of files that changed; returns how many were written."""
         self.folder.mkdir(parents=True, exist_ok=True)
         present = set(os.listdir(self.folder))
-        wanted = {self._name(pair): pair for pair in self.files}
+        wanted = {self._name(entry): entry for entry in self.files}
         troubled = {problem.split(":", 1)[0] for problem in site.catalogs.problems}
         written = 0
-        for name, pair in wanted.items():
+        for name, entry in wanted.items():
             if name in present:
                 continue
-            path, digest = self.files[pair]
-            table = _parsed(site, pair)
-            if table is None or table.plural or path in troubled or file_digest(path) != digest:
-                continue  # a plural function to call, a broken file, or bytes changed since the build began
-            fields = {f.name: getattr(table, f.name) for f in dataclasses.fields(table) if f.name not in UNPICKLED}
+            path, digest = self.files[entry]
+            data = _encode(_parsed(site, entry))
+            if data is None or path in troubled or file_digest(path) != digest:
+                continue  # not parsed here, not to be pickled, a broken file, or bytes changed since the build began
             temporary = self.folder / f".{secrets.token_hex(8)}"
-            temporary.write_bytes(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, self.folder / name)
             written += 1
         for stale in present - wanted.keys():
             (self.folder / stale).unlink(missing_ok=True)
         return written
 
-    def _name(self, pair: Pair) -> str:
-        """The entry of a catalog at its current bytes (its path too: a table names its file in messages)."""
-        path, digest = self.files[pair]
-        return hashlib.sha256(f"{path}\0{digest}".encode()).hexdigest()[:32]
+    def _name(self, entry: Entry) -> str:
+        """The entry of a file at its current bytes (its path too: a table names its file in messages)."""
+        path, digest = self.files[entry]
+        return hashlib.sha256(f"{entry[0]}\0{path}\0{digest}".encode()).hexdigest()[:32]
 
 
-def _given(table: MessageTable) -> Callable[[], MessageTable]:
-    return lambda: table
+def _encode(value: object) -> object | None:
+    """What is pickled of a table (its fields but the plural function) or a template (its messages)."""
+    if isinstance(value, MessageTable) and not value.plural:
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in UNPICKLED}
+    if isinstance(value, frozenset):
+        return value
+    return None
+
+
+def _decode(entry: Entry, data: object) -> object:
+    if entry[0] == "table" and isinstance(data, dict):
+        return MessageTable(**data)
+    if entry[0] == "template" and isinstance(data, frozenset):
+        return data
+    raise ValueError(f"not a kept {entry[0]}")
+
+
+def _given(value: object) -> Callable[[], object]:
+    return lambda: value
 
 
 class _NotParsed(Exception):
-    """Raised instead of parsing: asked only for the tables parsed already."""
+    """Raised instead of parsing: asked only for what was parsed already."""
 
 
-def _not_parsed() -> MessageTable:
+def _not_parsed() -> object:
     raise _NotParsed
 
 
-def _parsed(site: Site, pair: Pair) -> MessageTable | None:
-    """The table of a page catalog if this process has parsed it, without parsing it."""
+def _parsed(site: Site, entry: Entry) -> object:
+    """What the site's catalogs hold for an entry if this process has parsed it, without parsing it."""
     try:
-        found = site.catalogs.cached(("table", *pair), _not_parsed)
+        return site.catalogs.cached(entry, _not_parsed)
     except _NotParsed:
         return None
-    return found if isinstance(found, MessageTable) else None
