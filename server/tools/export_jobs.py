@@ -32,7 +32,7 @@ from ..render.responses import (
 )
 from ..render.sitemap import page_groups, part_count, part_path
 from ..render.stored import Rendered
-from .manifest import Decision, Job, JobRecord, Output, Pair
+from .manifest import LISTED, Decision, Job, JobRecord, Output, Pair
 from .table_cache import TableCache
 
 VARIANTS = (("br", ".br"), ("gzip", ".gz"))  # content-coding -> suffix of the file beside the identity body
@@ -147,10 +147,10 @@ def render_job(site: Site, assets: Mapping[str, Asset], job: Job) -> Outcome:
         sitemap = sitemap_response(site, number)
         if sitemap is None:  # fewer parts since the build began: the next build sees it
             return Outcome([], frozenset({("pages",)}))
-        # Which pages a part lists, and their dates, come from the page list, read without recording.
+        # Which pages a part lists, where and with what date come from the page list, read without recording.
         groups = page_groups(site)
         shown = groups[number - 1] if number else groups[0] if len(groups) == 1 else []
-        inputs = sitemap.inputs | {("pages",)} | {("page", page.key) for page in shown}
+        inputs = sitemap.inputs | {("pages",)} | {(LISTED, page.key) for page in shown}
         return Outcome([(part_path(number) if number else "/sitemap.xml", sitemap)], inputs)
     if kind == "robots":
         return Outcome([("/robots.txt", robots_response(site))], frozenset())
@@ -169,7 +169,7 @@ class Task:
     root: Path  # the web root being written: public/, or the fresh tree of a full build
     scratch: Path | None  # files are written here, then renamed into place; None: a fresh tree, written directly
     jobs: tuple[tuple[Job, Mapping[str, str]], ...]  # each job with its outputs' digests in the export, by URL
-    tables: TableCache | None = None  # given to whole-site tasks, which parse every catalog: they keep them
+    tables: TableCache | None = None  # given to whole-site tasks, which read every catalog of their languages
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ def run_tasks(
     """
     if not tasks:
         return []
-    if not any(task.tables for task in tasks) and sum(len(task.jobs) for task in tasks) < PRELOAD_JOBS:
+    if sum(len(task.jobs) for task in tasks) < PRELOAD_JOBS:
         tables = replace(tables, files={})  # a few pages: parsing their catalogs costs less than loading all
     if workers == 1 or len(tasks) == 1:
         _prepare(site, decisions, tables)
@@ -254,6 +254,9 @@ def run_tasks(
 def run_task(task: Task, loaded: tuple[Site, Mapping[str, Asset]] | None = None) -> list[Done]:
     """Render and write a batch of jobs, with this process's own Site unless one is given."""
     site, assets = loaded or _worker_site(task.settings)
+    status = {job[1] for job, _digests in task.jobs if job[0] == "status"}
+    if task.tables is not None and status:
+        task.tables.preload(site, status)  # every catalog of these languages is read
     done = []
     for job, digests in task.jobs:
         try:

@@ -42,6 +42,9 @@ Job = tuple[str, ...]  # ("page", code, key), ("status", code), ("sitemap", part
 # interrupted then leaves the job to be redone by the next, even if its inputs changed back meanwhile.
 UNSURE: Input = ("unsure",)
 UNKNOWN = ""  # the digest of a file whose bytes are not known: no body has it
+# An input of the export's own: where a page stands in the page list, its URL and its date, as a sitemap
+# part lists it (the sitemap reads the list unrecorded; the rest of the page's Markdown does not show).
+LISTED = "listed"
 KEY = "\0key\0"  # stands for the page key in a catalog path made once per language
 
 
@@ -205,6 +208,7 @@ class InputDigests:
         self._known: dict[Input, str] = {}
         self._universe: list[Input] | None = None
         self._prefixes: dict[Input, list[Input]] | None = None
+        self._positions: dict[str, int] | None = None  # page key -> its place in the page list
 
     def snapshot(self) -> None:
         """Compute every input read from a file now, before anything renders: a file edited during the build
@@ -249,6 +253,8 @@ class InputDigests:
 
     def _compute(self, item: Input) -> str:
         kind = item[0]
+        if kind == LISTED and len(item) == 2:
+            return self._listed(item[1])
         if item == UNSURE or kind not in FULL_LENGTH:  # a kind this code does not know: redo what read it
             return "to be redone " + secrets.token_hex(8)
         if len(item) < FULL_LENGTH[kind]:
@@ -285,6 +291,14 @@ class InputDigests:
             compared = [getattr(review, f.name) for f in dataclasses.fields(review) if f.compare]  # not its line
             return _sha(repr(compared).encode())
         raise ValueError(f"unknown kind of input: {item!r}")
+
+    def _listed(self, key: str) -> str:
+        if self._positions is None:
+            self._positions = {page.key: number for number, page in enumerate(self.site.every_page())}
+        page = self.site.page_by_key(key)
+        if page is None:
+            return _sha(ABSENT)
+        return _sha(repr((self._positions.get(key), page.kind, page.slug, page.reviewed)).encode())
 
     def review_file(self, code: str) -> str:
         """The digest of a language's reviews.toml."""
