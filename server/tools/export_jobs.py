@@ -170,6 +170,7 @@ class Task:
     scratch: Path | None  # files are written here, then renamed into place; None: a fresh tree, written directly
     jobs: tuple[tuple[Job, Mapping[str, str]], ...]  # each job with its outputs' digests in the export, by URL
     tables: TableCache | None = None  # given to whole-site tasks, which read every catalog of their languages
+    # (every worker loads what is kept when there are such tasks: topic pages read many catalogs too)
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def run_tasks(
     """
     if not tasks:
         return []
-    if sum(len(task.jobs) for task in tasks) < PRELOAD_JOBS:
+    if not any(task.tables for task in tasks) and sum(len(task.jobs) for task in tasks) < PRELOAD_JOBS:
         tables = replace(tables, files={})  # a few pages: parsing their catalogs costs less than loading all
     if workers == 1 or len(tasks) == 1:
         _prepare(site, decisions, tables)
@@ -254,9 +255,6 @@ def run_tasks(
 def run_task(task: Task, loaded: tuple[Site, Mapping[str, Asset]] | None = None) -> list[Done]:
     """Render and write a batch of jobs, with this process's own Site unless one is given."""
     site, assets = loaded or _worker_site(task.settings)
-    status = {job[1] for job, _digests in task.jobs if job[0] == "status"}
-    if task.tables is not None and status:
-        task.tables.preload(site, status)  # every catalog of these languages is read
     done = []
     for job, digests in task.jobs:
         try:

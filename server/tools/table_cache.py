@@ -17,7 +17,7 @@ import os
 import pickle
 import secrets
 import shutil
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +46,10 @@ class TableCache:
                     shutil.rmtree(entry, ignore_errors=True)
         return cls(out / CACHE / code, files)
 
-    def preload(self, site: Site, languages: Collection[str] | None = None) -> int:
-        """Put what is kept and whose file has not changed into the site's catalogs (the templates, and the
-        catalogs of these languages, or of all); returns how many."""
+    def preload(self, site: Site) -> int:
+        """Put everything kept whose file has not changed into the site's catalogs; returns how many."""
         loaded = 0
         for entry in self.files:
-            if languages is not None and entry[0] == "table" and entry[1] not in languages:
-                continue
             kept = self.folder / self._name(entry)
             try:
                 value = _decode(entry, pickle.loads(kept.read_bytes()))
