@@ -39,7 +39,7 @@ VARIANTS = (("br", ".br"), ("gzip", ".gz"))  # content-coding -> suffix of the f
 WHOLE_SITE = ("status", "sitemap")  # jobs that read a language's every catalog, or many pages' publication
 TASKS_PER_WORKER = 8  # page jobs are cut into at least this many tasks per worker, so that all finish together
 MAX_BATCH = 200  # jobs per task at most: a few seconds of work, then the worker reports back
-# A whole-site job (a status page: every catalog, thousands of rows) costs about as much as this many pages.
+# A whole-site job (a status page: a language's every catalog, thousands of rows) costs about this many pages.
 PAGES_PER_WHOLE_SITE_JOB = 1000
 PRELOAD_JOBS = 1000  # from this many pages on, loading every kept catalog costs less than parsing theirs
 
