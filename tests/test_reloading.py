@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,8 +13,9 @@ from starlette.testclient import TestClient
 
 from server.core.catalogs import page_catalog_path
 from server.core.content import load_page
+from server.web.reloading import changed_paths, fingerprint
 
-from .conftest import write_catalog, write_content
+from .conftest import settings_for, write_catalog, write_content
 
 TITLE = "Back Pain in the Third Trimester"
 URL = "/fr/back-pain-third-trimester"
@@ -341,3 +343,20 @@ def test_a_status_page_is_dropped_only_when_its_languages_catalogs_change(
     write_catalog(article_catalog(site_copy, "de"), "de", german(site_copy, "Anderer Titel"))
     client.get("/fr/")
     assert store.get(("status", "de")) is None
+
+
+def test_the_fingerprint_names_each_added_modified_and_removed_file(site_copy: Path) -> None:
+    settings = settings_for(site_copy)
+    before = fingerprint(settings)
+    assert changed_paths(before, fingerprint(settings)) == set()
+    edited = site_copy / "locales/content/back-pain-third-trimester.pot"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # one byte more
+    same_size = site_copy / "content/terms.md"
+    os.utime(same_size, ns=(same_size.stat().st_atime_ns, same_size.stat().st_mtime_ns + 1))
+    removed = site_copy / "content/privacy.md"
+    removed.unlink()
+    new_folder = site_copy / "locales/xx/LC_MESSAGES"
+    new_folder.mkdir(parents=True)
+    (new_folder / "interface.po").write_text("", encoding="utf-8")
+    (new_folder / "notes.txt").write_text("not watched", encoding="utf-8")
+    assert changed_paths(before, fingerprint(settings)) == {edited, same_size, removed, new_folder / "interface.po"}

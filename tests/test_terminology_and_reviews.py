@@ -12,7 +12,6 @@ from starlette.testclient import TestClient
 from server import create_app
 from server.core.catalogs import page_catalog_path
 from server.core.content import load_page
-from server.core.reviews import english_fingerprint
 from server.tools.check import check_all
 from server.tools.cli import main
 
@@ -154,7 +153,7 @@ def test_recording_a_review_publishes_a_reviewed_translation(
     status = main(["review", "es", "terms", "--reviewer", "RN-2", "--method", "clinical", *paths])
     assert status == 0, capsys.readouterr().out
     recorded = reviews.read_text(encoding="utf-8")
-    fingerprint = english_fingerprint(load_page(repo_copy / "content/terms.md"))
+    fingerprint = load_page(repo_copy / "content/terms.md").english
     assert 'reviewer = "RN-2"' in recorded and f'english = "{fingerprint}"' in recorded
     assert TestClient(create_app(settings)).get("/es/terms").status_code == 200
     assert main(["review", "es", "no-such-page", "--reviewer", "RN-2", "--method", "clinical", *paths]) == 2

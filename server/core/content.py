@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
+import pickle
 import re
+import sys
 import tomllib
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +21,8 @@ from markdown_it.token import Token
 KINDS = ("home", "article", "page", "topic")
 FRONT_MATTER_FENCE = "+++"
 WORDS_PER_MINUTE = 200  # a common adult reading speed for plain-language health text
+FINGERPRINT_LENGTH = 12  # hex digits: enough to tell English versions of one page apart
+BODIES_KEPT = 64  # page bodies kept unpacked (see Page.body): the pages being rendered now
 
 
 class ContentError(ValueError):
@@ -69,11 +77,16 @@ Node = Block | ItemList
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A content page. Its body is held packed (pickled and compressed, a third of the size): a library
+    keeps thousands of pages in memory for its listings and links, and only renders a few at a time.
+    What is asked of every page (links, required blocks, the English fingerprint, the word count) is
+    worked out when it is parsed."""
+
     slug: str
     kind: str
     title: Block
     summary: Block
-    body: tuple[Node, ...]
+    packed_body: bytes  # `pack_body(nodes)`; read it as `body`
     topics: tuple[str, ...]
     related: tuple[str, ...]
     reviewed: datetime.date | None
@@ -82,33 +95,63 @@ class Page:
     # What its catalogs and review records are named after (`key_for`); one string, shared by its blocks
     # and by every input recorded for it (inputs.py)
     key: str = ""
+    english: str = ""  # fingerprint of its English text (`english_fingerprint`); reviews name it
+    links: tuple[tuple[int, str], ...] = ()  # (line, target) of every link in its body
+    required_body: tuple[Block, ...] = ()  # body blocks that must be translated (call-outs)
+    word_count: int = 0  # of its body
 
     def __reduce__(self) -> tuple[type[Page], tuple[object, ...]]:
         return _reduced(self)
 
     def __post_init__(self) -> None:
-        if not self.key:
-            object.__setattr__(self, "key", key_for(self.kind, self.slug))
+        # Interned: each language's review records name the page and its English by the same strings
+        object.__setattr__(self, "key", sys.intern(self.key or key_for(self.kind, self.slug)))
+        object.__setattr__(self, "english", sys.intern(self.english))
+
+    @property
+    def body(self) -> tuple[Node, ...]:
+        return unpack_body(self.packed_body)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
         """Every block, title and summary first, in reading order."""
-        flat: list[Block] = [self.title, self.summary]
+        return tuple(self.iter_blocks())
+
+    def iter_blocks(self) -> Iterator[Block]:
+        """The blocks in reading order, unpacking the body only if the title and summary are not enough."""
+        yield self.title
+        yield self.summary
         for node in self.body:
-            flat.extend(node.items if isinstance(node, ItemList) else (node,))
-        return tuple(flat)
+            yield from node.items if isinstance(node, ItemList) else (node,)
 
     @property
     def required_blocks(self) -> tuple[Block, ...]:
-        return tuple(block for block in self.blocks if block.is_required)
-
-    @property
-    def word_count(self) -> int:
-        return sum(len(block.text.split()) for block in self.blocks[2:])
+        return (self.title, self.summary, *self.required_body)
 
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+
+def pack_body(nodes: tuple[Node, ...]) -> bytes:
+    return zlib.compress(pickle.dumps(nodes, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@functools.lru_cache(maxsize=BODIES_KEPT)
+def unpack_body(packed: bytes) -> tuple[Node, ...]:
+    nodes = pickle.loads(zlib.decompress(packed))  # noqa: S301 - packed by this process (`pack_body`)
+    assert isinstance(nodes, tuple)
+    return nodes
+
+
+def flatten(nodes: tuple[Node, ...]) -> list[Block]:
+    return [block for node in nodes for block in (node.items if isinstance(node, ItemList) else (node,))]
+
+
+def english_fingerprint(blocks: list[Block]) -> str:
+    """A short hash of a page's English text (every block, title first): it changes when any block changes."""
+    digest = hashlib.sha256("\n".join(block.text for block in blocks).encode("utf-8"))
+    return digest.hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def msgid(text: str) -> str:
@@ -212,17 +255,23 @@ def parse_page(source: str, path: Path | str) -> Page:
         is_required=True,
         page=key,
     )
+    nodes = parse_body(body, path, offset, key)
+    blocks = flatten(nodes)
     return Page(
         slug=slug,
         kind=kind,
         title=title,
         summary=summary,
-        body=parse_body(body, path, offset, key),
+        packed_body=pack_body(nodes),
         topics=_string_list(front, "topics", path),
         related=_string_list(front, "related", path),
         reviewed=reviewed,
         path=str(path),
         key=key,
+        english=english_fingerprint([title, summary, *blocks]),
+        links=tuple((block.lineno, target) for block in blocks for target in block.links),
+        required_body=tuple(block for block in blocks if block.is_required),
+        word_count=sum(len(block.text.split()) for block in blocks),
     )
 
 

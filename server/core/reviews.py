@@ -18,9 +18,9 @@ matches and the translation is shown as waiting for review.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import re
+import sys
 import threading
 import tomllib
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -41,7 +41,6 @@ METHODS = {
     "clinical": "a clinician checked the translation's medical content",
     "machine-assisted": "the reviewer was an AI model, not a person",
 }
-FINGERPRINT_LENGTH = 12  # hex digits: enough to tell English versions of one page apart
 
 
 class ReviewError(ValueError):
@@ -70,9 +69,8 @@ def page_key(page: Page) -> str:
 
 
 def english_fingerprint(page: Page) -> str:
-    """A short hash of a page's English text: it changes when any block changes."""
-    digest = hashlib.sha256("\n".join(block.text for block in page.blocks).encode("utf-8"))
-    return digest.hexdigest()[:FINGERPRINT_LENGTH]
+    """A short hash of a page's English text (worked out when it was parsed): it changes when any block changes."""
+    return page.english
 
 
 def reviews_path(locales_dir: Path, catalog_name: str) -> Path:
@@ -149,11 +147,11 @@ def _review(record: object, path: Path, lineno: int, shared: dict[object, object
         return found
 
     return Review(
-        page=texts["page"],
+        page=sys.intern(texts["page"]),  # the strings its page holds (Page.key, Page.english): one copy each
         date=once(date),
         reviewer=once(texts["reviewer"]),
         methods=once(tuple(methods)),
-        english=texts["english"],
+        english=sys.intern(texts["english"]),
         notes=once(str(record.get("notes", ""))),
         lineno=lineno,
     )

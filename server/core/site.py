@@ -241,7 +241,7 @@ class Site:
         blocking = []
         for block in dict.fromkeys(self.required_blocks(page)):
             content = self.content_table(language.code, block.page)
-            started = block.page != page.key or any(content.gettext(b.text) is not None for b in page.blocks)
+            started = block.page != page.key or any(content.gettext(b.text) is not None for b in page.iter_blocks())
             if (
                 content.gettext(block.text) is None
                 and block.text not in content.fuzzy
@@ -472,11 +472,16 @@ def broken_references(pages: Mapping[str, Page], topics: Mapping[str, Page]) -> 
         for slug in page.related:
             if slug not in pages:
                 problems.append(f"{page.path}:1: unknown related page {slug!r}")
-        for block in page.blocks:
-            for target in block.links or (link_targets(block.text) if "](" in block.text else ()):
-                kind, _, slug = target.partition(":")
-                if (kind == "page" and slug not in pages) or (kind == "topic" and slug not in topics):
-                    problems.append(f"{page.path}:{block.lineno}: link to unknown {kind} {slug!r}")
-                elif kind not in ("page", "topic"):
-                    problems.append(f"{page.path}:{block.lineno}: link {target!r} must start with page: or topic:")
+        front = [
+            (block.lineno, target)
+            for block in (page.title, page.summary)
+            if "](" in block.text
+            for target in link_targets(block.text)
+        ]
+        for lineno, target in (*front, *page.links):
+            kind, _, slug = target.partition(":")
+            if (kind == "page" and slug not in pages) or (kind == "topic" and slug not in topics):
+                problems.append(f"{page.path}:{lineno}: link to unknown {kind} {slug!r}")
+            elif kind not in ("page", "topic"):
+                problems.append(f"{page.path}:{lineno}: link {target!r} must start with page: or topic:")
     return problems

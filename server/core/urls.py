@@ -51,7 +51,7 @@ def page_path(language: Language, page: Page, prefix: str = "") -> str:
 
     >>> from server.core.content import Block
     >>> block = Block("title", "T", 1)
-    >>> page = Page("back-ache", "topic", block, block, (), (), (), None, "x.md")
+    >>> page = Page("back-ache", "topic", block, block, b"", (), (), None, "x.md")
     >>> page_path(Language.from_code("zh-Hans"), page), page_path(Language.from_code("de"), page, "choose_")
     ('/zh-hans/topics/back-ache', '/choose-language/de/topics/back-ache')
     """
