@@ -18,6 +18,7 @@ from ..core.settings import Settings
 from ..core.urls import ROUTES
 from ..render.assets import load_assets
 from . import views
+from .allocator import return_large_blocks
 from .fastpath import FastPathMiddleware
 from .reloading import ReloadEachRequest, SiteHolder
 from .render_queue import RenderQueue
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app. `uvicorn --factory server.web.app:create_app` calls this with no args."""
     settings = settings or Settings.from_env(os.environ)
     settings.validate()
+    return_large_blocks()
     assets = load_assets()
     store = ResponseStore(settings.store_bytes)
     render_queue = RenderQueue()
