@@ -9,10 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import watchfiles
 from starlette.testclient import TestClient
 
 from server.core.catalogs import page_catalog_path
 from server.core.content import load_page
+from server.core.settings import Settings
+from server.web import reloading
 from server.web.reloading import changed_paths, fingerprint
 
 from .conftest import settings_for, write_catalog, write_content
@@ -146,6 +149,62 @@ def test_without_reload_a_background_task_picks_changes_up_after_the_interval(
         while "Terms of service" not in client.get("/en/terms").text:
             assert time.monotonic() < deadline, "the change was never picked up"
             time.sleep(0.05)
+
+
+def wait_for(client: TestClient, url: str, text: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in client.get(url).text:
+        assert time.monotonic() < deadline, f"{text!r} never appeared on {url}"
+        time.sleep(0.05)
+
+
+def test_the_background_task_is_told_of_changes_instead_of_looking_at_every_file(
+    site_copy: Path, make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library has 60,000 files: looking at all of them every interval costs the server a tenth of a core."""
+    looks: list[float] = []
+    real_fingerprint = reloading.fingerprint
+
+    def counted(settings: Settings) -> reloading.Fingerprint:
+        looks.append(time.monotonic())
+        return real_fingerprint(settings)
+
+    monkeypatch.setattr(reloading, "fingerprint", counted)
+    page = site_copy / "content/terms.md"
+    with make_client(reload=False, reload_interval=0.05) as client:
+        time.sleep(2)  # 40 intervals with nothing changed
+        assert len(looks) <= 2  # at start-up, and once when the watcher is up
+        page.write_text(page.read_text().replace("Terms and conditions", "Terms of service", 1))
+        wait_for(client, "/en/terms", "Terms of service")
+        assert len(looks) <= 4
+
+
+def test_an_edit_made_while_the_site_was_loading_is_caught_up(
+    site_copy: Path, make_client: Callable[..., TestClient]
+) -> None:
+    client = make_client(reload=False, reload_interval=3600)  # the site is loaded; the watcher is not up yet
+    page = site_copy / "content/terms.md"
+    page.write_text(page.read_text().replace("Terms and conditions", "Terms of service", 1))
+    with client:
+        wait_for(client, "/en/terms", "Terms of service")
+
+
+def test_where_the_system_cannot_tell_the_task_looks_every_interval(
+    site_copy: Path,
+    make_client: Callable[..., TestClient],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refused(*folders: object, **options: object) -> object:
+        raise OSError("OS file watch limit reached.")
+
+    monkeypatch.setattr(watchfiles, "awatch", refused)
+    page = site_copy / "content/terms.md"
+    with caplog.at_level(logging.WARNING), make_client(reload=False, reload_interval=0.05) as client:
+        client.get("/en/terms")
+        page.write_text(page.read_text().replace("Terms and conditions", "Terms of service", 1))
+        wait_for(client, "/en/terms", "Terms of service")
+    assert "cannot be told of changed files (OS file watch limit reached.); looking every 0.05 s" in caplog.text
 
 
 def test_reading_the_current_site_never_touches_the_files(

@@ -34,7 +34,7 @@ class Settings:
     behind_https: bool = False  # Secure cookie and Strict-Transport-Security
     pseudo_locales: bool = False  # en-XA and ar-XB for developers
     reload: bool = False  # look for changed files on every request, not every reload_interval
-    reload_interval: float = 2.0  # seconds between looks for changed catalogs, content, templates
+    reload_interval: float = 2.0  # where the OS cannot report changed files: seconds between looks; 0: no reloads
     html_max_age: int = 300  # seconds a shared cache may keep a page
     contact_email: str = DEFAULT_CONTACT_EMAIL  # shown in the footer; set SITE_CONTACT_EMAIL
     review_mode: bool = False  # side-by-side review views; unreviewed translations shown; never for readers
