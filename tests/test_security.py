@@ -253,3 +253,16 @@ def test_settings_are_explicit_not_global() -> None:
     second = create_app(replace(repository_settings(), base_url="https://example.org"))
     assert "https://example.org/en/" in TestClient(second).get("/en/").text
     assert "https://example.org/en/" not in TestClient(first).get("/en/").text
+
+
+@pytest.mark.parametrize("behind_https", [False, True])
+def test_a_stored_page_sent_by_the_fast_path_has_every_security_header_once(behind_https: bool) -> None:
+    app = create_app(repository_settings(behind_https=behind_https))
+    client = TestClient(app, base_url="https://testserver" if behind_https else "http://testserver")
+    first = client.get("/en/terms")
+    assert app.state.store.for_path("/en/terms") is not None  # so the second answer comes from the fast path
+    for response in (first, client.get("/en/terms"), client.get("/en/terms", headers={"accept-encoding": "br"})):
+        assert response.status_code == 200
+        assert header_problems(response, https=behind_https) == []
+        names = [name.lower() for name, _ in response.headers.multi_items()]
+        assert sorted({name for name in names if names.count(name) > 1}) == []

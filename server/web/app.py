@@ -22,7 +22,7 @@ from .allocator import return_large_blocks
 from .fastpath import FastPathMiddleware
 from .reloading import ReloadEachRequest, SiteHolder
 from .render_queue import RenderQueue
-from .security import SecurityHeadersMiddleware
+from .security import SecurityHeadersMiddleware, raw_security_headers
 from .store import ResponseStore
 
 log = logging.getLogger("server.web.app")
@@ -90,9 +90,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=False,  # never a traceback page, whatever the settings
         routes=routes(settings),
         middleware=[
-            Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
             *([Middleware(ReloadEachRequest, holder=holder)] if settings.reload else []),
-            Middleware(FastPathMiddleware),
+            Middleware(FastPathMiddleware, headers=raw_security_headers(settings.behind_https)),
+            Middleware(SecurityHeadersMiddleware, behind_https=settings.behind_https),
         ],
         exception_handlers={404: views.not_found, 405: views.method_not_allowed, Exception: views.server_error},
         lifespan=lifespan,

@@ -7,14 +7,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..core.policy import security_headers
 
 
+def raw_security_headers(behind_https: bool) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode(), value.encode()) for name, value in security_headers(behind_https).items()]
+
+
 class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response, errors and the fast path included."""
+    """Adds the security headers to every HTTP response the app makes, errors included (the fast path,
+    which answers before the app, adds the same ones itself)."""
 
     def __init__(self, app: ASGIApp, *, behind_https: bool) -> None:
         self.app = app
-        self.headers = [
-            (name.lower().encode(), value.encode()) for name, value in security_headers(behind_https).items()
-        ]
+        self.headers = raw_security_headers(behind_https)
         self.names = {name for name, _ in self.headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
