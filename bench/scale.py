@@ -294,9 +294,14 @@ def change_one_sentence(path: Path) -> None:
 
 
 def compare_trees(first: Path, second: Path) -> tuple[int, list[str]]:
-    """(files compared, paths that differ or exist in one tree only)."""
-    names = {path.relative_to(first).as_posix() for path in first.rglob("*") if path.is_file()}
-    others = {path.relative_to(second).as_posix() for path in second.rglob("*") if path.is_file()}
+    """(files compared, paths that differ or exist in one tree only), leaving out the build's own bookkeeping
+    in OUT/ (`.build-manifest.json`, `.build-cache/`: what the next build reads, never served)."""
+
+    def output(root: Path) -> set[str]:
+        found = (path.relative_to(root) for path in root.rglob("*") if path.is_file())
+        return {path.as_posix() for path in found if not path.parts[0].startswith(".")}
+
+    names, others = output(first), output(second)
     different = sorted(names ^ others)
     for name in sorted(names & others):
         if not filecmp.cmp(first / name, second / name, shallow=False):
