@@ -18,22 +18,25 @@ matches and the translation is shown as waiting for review.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 import sys
 import threading
 import tomllib
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TypeVar
 
 from .content import Page, key_for
+from .parsed_files import parsed
 
 log = logging.getLogger("server.core.reviews")
 T = TypeVar("T")
 
 REVIEWS_FILE = "reviews.toml"
+_PARSER = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # cached records are only as good as this code
 METHODS = {
     "revision": "a second translator revised the translation against the English",
     "back-translation": "an independent back-translation, by someone who had not seen the English, was compared "
@@ -62,6 +65,15 @@ class Review:
     notes: str
     lineno: int = field(compare=False)  # where it is, for messages: moving it changes nothing it says
 
+    def __post_init__(self) -> None:
+        # Interned: the strings its page holds (Page.key, Page.english), one copy each
+        object.__setattr__(self, "page", sys.intern(self.page))
+        object.__setattr__(self, "english", sys.intern(self.english))
+
+    def __reduce__(self) -> tuple[type[Review], tuple[object, ...]]:
+        # Pickled (parsed_files) as its constructor: unpickled records are interned too
+        return Review, tuple(getattr(self, name.name) for name in fields(Review))
+
 
 def page_key(page: Page) -> str:
     """How a review (and a catalog) names a page: its slug, or `topics/<slug>` for a topic."""
@@ -77,17 +89,24 @@ def reviews_path(locales_dir: Path, catalog_name: str) -> Path:
     return locales_dir / catalog_name / REVIEWS_FILE
 
 
-def load_reviews(path: Path) -> dict[str, Review]:
+def load_reviews(path: Path, cache_dir: Path | None = None) -> dict[str, Review]:
     """The latest review of each page; raises ReviewError with file:line for a record that is wrong.
 
     Parsed one [[review]] table at a time: a library's thousands of records are never all held as TOML at once.
+    With `cache_dir`, what the file's bytes parsed to is kept there (a language's 5,000 records take a
+    second to parse, and the first page served shows every language's review state in its switcher).
     """
     if not path.exists():
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ReviewError(path, 1, f"cannot be read ({error})") from None
+    return parsed(path, data, lambda: _parse_reviews(text, path), cache_dir, _PARSER)
+
+
+def _parse_reviews(text: str, path: Path) -> dict[str, Review]:
     latest: dict[str, Review] = {}
     shared: dict[object, object] = {}  # one copy of what many records repeat: reviewer, date, methods, notes
     for lineno, table in _tables(text):
@@ -147,11 +166,11 @@ def _review(record: object, path: Path, lineno: int, shared: dict[object, object
         return found
 
     return Review(
-        page=sys.intern(texts["page"]),  # the strings its page holds (Page.key, Page.english): one copy each
+        page=texts["page"],
         date=once(date),
         reviewer=once(texts["reviewer"]),
         methods=once(tuple(methods)),
-        english=sys.intern(texts["english"]),
+        english=texts["english"],
         notes=once(str(record.get("notes", ""))),
         lineno=lineno,
     )
@@ -191,8 +210,10 @@ class LazyReviews(Mapping[str, Mapping[str, Review]]):
         paths: Mapping[str, Path],  # language code -> its reviews.toml
         previous: LazyReviews | None = None,
         changed: Collection[Path] | None = None,
+        cache_dir: Path | None = None,  # where parsed records are kept between starts (parsed_files)
     ) -> None:
         self._paths = dict(paths)
+        self._cache_dir = cache_dir
         self._loaded: dict[str, Mapping[str, Review]] = {}
         self._last_good: dict[str, Mapping[str, Review]] = dict(previous._last_good) if previous else {}
         self._problems: dict[str, str] = {}
@@ -208,7 +229,7 @@ class LazyReviews(Mapping[str, Mapping[str, Review]]):
         if found is None:
             path = self._paths[code]
             try:
-                found = load_reviews(path)
+                found = load_reviews(path, self._cache_dir)
             except ReviewError as error:
                 with self._lock:
                     if str(path) not in self._problems:

@@ -120,6 +120,7 @@ class Site:
             {language.code: reviews_path(settings.locales_dir, language.catalog_name) for language in languages[1:]},
             previous.reviews if previous else None,
             changed,
+            settings.cache_dir,
         )
         glossaries = _load_glossaries(settings, languages[1:], previous, problems)
         interface_template = _load_template(settings.locales_dir, "interface", previous, problems)
