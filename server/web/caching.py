@@ -91,12 +91,31 @@ class Prepared:
         return self.status, variant.headers, variant.body
 
 
+# Headers that every stored response of a kind sends alike (type, caching, language, coding), kept once
+# for all of them: a store holds thousands of responses, each with a dozen headers in three variants.
+_SHARED_HEADERS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_UNIQUE = {"etag", "content-length", "content-location", "link"}  # per response: never kept here
+_SHARED_LIMIT = 10_000  # a bound, whatever headers views invent
+
+
+def _raw_header(name: str, value: str) -> tuple[bytes, bytes]:
+    lowered = name.lower()
+    if lowered in _UNIQUE:
+        return lowered.encode("latin-1"), value.encode("latin-1")
+    found = _SHARED_HEADERS.get((lowered, value))
+    if found is None:
+        found = (lowered.encode("latin-1"), value.encode("latin-1"))
+        if len(_SHARED_HEADERS) < _SHARED_LIMIT:
+            _SHARED_HEADERS[(lowered, value)] = found
+    return found
+
+
 def prepare(entry: Stored, status: int, headers: dict[str, str], media_type: str) -> Prepared:
     def raw(extra: dict[str, str], length: int | None) -> list[tuple[bytes, bytes]]:
         merged = {**headers, **extra}
         if length is not None:
             merged = {"content-type": media_type, "content-length": str(length), **merged}
-        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in merged.items()]
+        return [_raw_header(name, value) for name, value in merged.items()]
 
     variants = {}
     for coding, body in {"": entry.body, **entry.encoded}.items():
