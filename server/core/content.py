@@ -121,8 +121,7 @@ class Page:
         """The blocks in reading order, unpacking the body only if the title and summary are not enough."""
         yield self.title
         yield self.summary
-        for node in self.body:
-            yield from node.items if isinstance(node, ItemList) else (node,)
+        yield from flatten(self.body)
 
     @property
     def required_blocks(self) -> tuple[Block, ...]:

@@ -12,14 +12,13 @@ import contextlib
 import gc
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import content
 from .content import ContentError, Page, parse_page
+from .parsed_files import write_pickle
 
 log = logging.getLogger("server.content")
 
@@ -87,17 +86,6 @@ def _without_garbage_collection() -> Iterator[None]:
 
 
 def _write(cache_dir: Path, pages: dict[str, Page]) -> None:
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=cache_dir, prefix=".pages-")
-    except OSError as error:
-        log.warning("cannot write the page cache in %s (%s); the next start parses every page", cache_dir, error)
-        return
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            pickle.dump(pages, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / CACHE_FILE)  # readers see the old cache or the new one, never half
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
+    error = write_pickle(cache_dir / CACHE_FILE, pages)
+    if error is not None:
         log.warning("cannot write the page cache in %s (%s); the next start parses every page", cache_dir, error)

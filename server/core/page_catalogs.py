@@ -61,6 +61,10 @@ class PageCatalogs:
             self._cache.put(key, found)
         return found
 
+    def parsed(self, key: TableKey) -> object | None:
+        """What is held for `key` if it was read already, without reading it."""
+        return self._cache.peek(key)
+
     @property
     def problems(self) -> list[str]:
         with self._lock:

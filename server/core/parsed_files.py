@@ -37,21 +37,25 @@ def parsed(path: Path, data: bytes, parse: Callable[[], T], cache_dir: Path | No
     except Exception as error:  # noqa: BLE001 - a damaged cache file is only a slower read
         log.warning("ignoring the cache file %s (%s)", cache_file, error)
     value = parse()
-    _write(cache_file, (digest, value))
+    problem = write_pickle(cache_file, (digest, value))
+    if problem is not None:
+        log.warning("cannot write the cache file %s (%s)", cache_file, problem)
     return value
 
 
-def _write(cache_file: Path, content: object) -> None:
+def write_pickle(target: Path, content: object) -> OSError | None:
+    """Pickle `content` into `target` atomically (readers see the old file or the new one, never half);
+    the error, if it could not be written."""
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=cache_file.parent, prefix=".parsed-")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-")
     except OSError as error:
-        log.warning("cannot write the cache file %s (%s)", cache_file, error)
-        return
+        return error
     try:
         with os.fdopen(descriptor, "wb") as file:
             pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(name, cache_file)  # readers see the old file or the new one, never half
+        os.replace(name, target)
     except OSError as error:
         Path(name).unlink(missing_ok=True)
-        log.warning("cannot write the cache file %s (%s)", cache_file, error)
+        return error
+    return None

@@ -80,11 +80,6 @@ def page_key(page: Page) -> str:
     return key_for(page.kind, page.slug)
 
 
-def english_fingerprint(page: Page) -> str:
-    """A short hash of a page's English text (worked out when it was parsed): it changes when any block changes."""
-    return page.english
-
-
 def reviews_path(locales_dir: Path, catalog_name: str) -> Path:
     return locales_dir / catalog_name / REVIEWS_FILE
 
@@ -193,7 +188,7 @@ def format_review(page: Page, reviewer: str, methods: Iterable[str], date: datet
         f"date = {date.isoformat()}\n"
         f'reviewer = "{reviewer}"\n'
         f"methods = [{method_list}]\n"
-        f'english = "{english_fingerprint(page)}"\n'
+        f'english = "{page.english}"\n'
         f'notes = "{escaped_notes}"\n'
     )
 

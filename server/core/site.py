@@ -29,7 +29,7 @@ from .page_cache import parse_pages
 from .page_catalogs import PageCatalogs
 from .pseudo import pseudo_table
 from .rendering import make_environment
-from .reviews import LazyReviews, Review, english_fingerprint, reviews_path
+from .reviews import LazyReviews, Review, reviews_path
 from .settings import Settings
 from .translation import Translator
 from .urls import HOME_SLUG
@@ -286,7 +286,7 @@ class Site:
         review = self.reviews.get(language.code, {}).get(page.key)
         if review is None:
             return ReviewState("unreviewed", None)
-        current = review.english == english_fingerprint(page)
+        current = review.english == page.english
         return ReviewState("reviewed" if current else "outdated", review)
 
     def changed_since_translation(self, page: Page, language: Language) -> list[str]:

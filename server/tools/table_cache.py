@@ -74,7 +74,7 @@ class TableCache:
             if name in present:
                 continue
             path, digest = self.files[entry]
-            data = _encode(_parsed(site, entry))
+            data = _encode(site.catalogs.parsed(entry))
             if data is None or path in troubled or file_digest(path) != digest:
                 continue  # not parsed here, not to be pickled, a broken file, or bytes changed since the build began
             temporary = self.folder / f".{secrets.token_hex(8)}"
@@ -110,19 +110,3 @@ def _decode(entry: Entry, data: object) -> object:
 
 def _given(value: object) -> Callable[[], object]:
     return lambda: value
-
-
-class _NotParsed(Exception):
-    """Raised instead of parsing: asked only for what was parsed already."""
-
-
-def _not_parsed() -> object:
-    raise _NotParsed
-
-
-def _parsed(site: Site, entry: Entry) -> object:
-    """What the site's catalogs hold for an entry if this process has parsed it, without parsing it."""
-    try:
-        return site.catalogs.cached(entry, _not_parsed)
-    except _NotParsed:
-        return None
