@@ -9,6 +9,10 @@ import brotli
 import pytest
 from starlette.testclient import TestClient
 
+from server import create_app
+
+from .conftest import repository_settings
+
 URL = "/en/back-pain-miscarriage"
 CODINGS = ["identity", "gzip", "br"]
 
@@ -121,3 +125,12 @@ def test_another_variants_etag_revalidates_with_the_etag_of_the_variant_sent_now
         assert status == 304 and body == b""
         assert headers["etag"] == wanted_etag != held_etag and headers["vary"] == "Accept-Encoding"
         assert "content-encoding" not in headers and "content-length" not in headers
+
+
+@pytest.mark.parametrize("preview", [{"reload": True}, {"review_mode": True}])
+def test_a_translators_preview_is_revalidated_on_every_load(preview: dict[str, bool]) -> None:
+    """Else the browser shows the page it kept for five minutes, not the .po just saved."""
+    client = TestClient(create_app(repository_settings(**preview)))
+    page = client.get(URL)
+    assert page.headers["cache-control"] == "no-cache"
+    assert client.get(URL, headers={"If-None-Match": page.headers["etag"]}).status_code == 304

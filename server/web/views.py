@@ -88,8 +88,11 @@ def entry_for(
 
 
 def html_cache(site: Site) -> Callable[[int], str]:
-    """A page may be kept by shared caches; a 404 may become a page at any time."""
-    return lambda status: f"public, max-age={site.settings.html_max_age}" if status == 200 else NOT_FOUND_CACHE
+    """A page may be kept by shared caches; a 404 may become a page at any time. A translator's preview
+    (--reload, --review) is revalidated on every load (a 304 if nothing changed), so an edit shows at once."""
+    preview = site.settings.reload or site.settings.review_mode
+    page = "no-cache" if preview else f"public, max-age={site.settings.html_max_age}"
+    return lambda status: page if status == 200 else NOT_FOUND_CACHE
 
 
 def preferred_language(request: Request, site: Site) -> Language:
